@@ -1,0 +1,70 @@
+# Parley: `make run` builds and starts the desktop app; `make test` installs what is missing and runs every test;
+# `make bench` prints the benchmark tables. See README.md.
+SHELL := /bin/bash
+GO    ?= go
+TAGS  := webkit2_41
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X github.com/parley-app/parley/internal/version.Version=$(VERSION)
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
+
+.PHONY: all deps run app server frontend test test-go test-fuzz test-frontend test-interop test-desktop bench clean
+
+all: server app
+
+# --- set-up ---------------------------------------------------------------------------------------------------
+deps:
+	@scripts/install-deps.sh
+
+%/node_modules/.installed: %/package.json %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+bin/wails: tools/wails/go.mod
+	cd tools/wails && $(GO) build -o ../../bin/wails github.com/wailsapp/wails/v2/cmd/wails
+
+# --- builds ---------------------------------------------------------------------------------------------------
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+bin/parley-server: frontend/dist/index.html $(shell find cmd internal -name '*.go' 2>/dev/null) go.mod
+	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o $@ ./cmd/parley-server
+
+server: bin/parley-server
+
+app: deps bin/wails frontend/dist/index.html
+	bin/wails build -s -tags $(TAGS) -ldflags '$(LDFLAGS)' -o parley
+
+run: app
+	./build/bin/parley
+
+# --- tests ----------------------------------------------------------------------------------------------------
+test: deps frontend
+	$(MAKE) test-go test-fuzz test-frontend test-interop test-desktop
+	@echo "make test: all suites passed"
+
+test-go:
+	$(GO) vet -tags $(TAGS) ./...
+	$(GO) test -race -tags $(TAGS) -count=1 ./...
+
+# A short, seeded fuzz run of the message validation; the corpus in testdata/ is replayed by test-go too.
+test-fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime 20s ./internal/signal
+
+test-frontend: frontend/node_modules/.installed
+	cd frontend && npx vitest run
+
+test-interop: bin/parley-server test/interop/node_modules/.installed
+	cd test/interop && PARLEY_SERVER=$(CURDIR)/bin/parley-server node --test --test-concurrency=1
+
+test-desktop: app
+	scripts/test-desktop.sh
+
+# --- benchmarks -----------------------------------------------------------------------------------------------
+bench: deps bin/parley-server bench/node_modules/.installed
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+	bench/run.sh
+
+clean:
+	rm -rf bin build/bin frontend/dist/assets frontend/dist/index.html
