@@ -1,0 +1,216 @@
+package signal
+
+import (
+	"sync"
+
+	"github.com/zishang520/socket.io/servers/socket/v3"
+)
+
+// conn is one client connection: its socket, its budgets and which complaints about it were logged already.
+// Requests arrive on the socket's own queue, one at a time, in the order the client sent them.
+type conn struct {
+	s       *Server
+	sock    *socket.Socket
+	id      string
+	budgets *buckets
+
+	mu     sync.Mutex
+	logged map[string]int // "event/code" → times seen; the first is logged, the rest counted
+}
+
+type ok = map[string]any
+
+func roomKey(room string) socket.Room { return socket.Room("room/" + room) }
+
+func (s *Server) accept(sock *socket.Socket) {
+	c := &conn{s: s, sock: sock, id: string(sock.Id()), budgets: newBuckets(*s.cfg.Limits, s.now()), logged: map[string]int{}}
+	s.conns.Add(1)
+	s.log.Debug("connected", "id", c.id, "addr", sock.Handshake().Address, "transport", sock.Conn().Transport().Name())
+	sock.OnAny(c.onRequest)
+	sock.Once("disconnect", func(args ...any) {
+		defer s.conns.Done()
+		reason, _ := firstString(args)
+		c.leave(peerLeftReason(s.closing.Load()))
+		c.logSummary(reason)
+	})
+	if s.closing.Load() { // accepted while shutting down
+		sock.Disconnect(true)
+	}
+}
+
+func peerLeftReason(closing bool) string {
+	if closing {
+		return "server-closing"
+	}
+	return "disconnected"
+}
+
+// onRequest routes one client→server event: [name, payload..., ack?].
+func (c *conn) onRequest(args ...any) {
+	event, _ := firstString(args)
+	var ack socket.Ack
+	if n := len(args); n > 1 {
+		if f, isAck := args[n-1].(socket.Ack); isAck {
+			ack, args = f, args[:n-1]
+		}
+	}
+	if ack == nil {
+		c.complain(event, "no-ack", "request without an acknowledgement callback dropped")
+		return
+	}
+	var payload any
+	switch len(args) {
+	case 0, 1:
+	case 2:
+		payload = args[1]
+	default:
+		c.reply(event, ack, nil, errorf(CodeBadRequest, "one payload object expected, got %d arguments", len(args)-1))
+		return
+	}
+
+	now := c.s.now()
+	switch event {
+	case "join":
+		if !c.budgets.join.take(1, now) {
+			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many joins: wait a second"))
+			return
+		}
+		c.join(payload, ack)
+	case "signal":
+		if !c.budgets.signal.take(1, now) {
+			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many signals: slow down"))
+			return
+		}
+		c.signal(payload, ack)
+	case "chat":
+		if !c.budgets.chat.take(1, now) {
+			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many chat messages: slow down"))
+			return
+		}
+		c.chat(payload, ack)
+	default:
+		if !c.budgets.other.take(1, now) {
+			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many requests: slow down"))
+			return
+		}
+		if event != "leave" {
+			c.reply(event, ack, nil, errorf(CodeUnknownEvent, "no such request %q", event))
+			return
+		}
+		if err := decodeLeave(payload); err != nil {
+			c.reply(event, ack, nil, err)
+			return
+		}
+		if !c.leave("left") {
+			c.reply(event, ack, nil, errorf(CodeNotInRoom, "not in a room"))
+			return
+		}
+		c.reply(event, ack, ok{"ok": true}, nil)
+	}
+}
+
+func (c *conn) join(payload any, ack socket.Ack) {
+	req, err := decodeJoin(payload)
+	if err == nil {
+		err = c.s.rooms.join(c.id, req, func(j joined) {
+			c.sock.Join(roomKey(j.Room))
+			c.reply("join", ack, ok{
+				"ok": true, "self": j.Self, "peers": j.Peers, "chat": j.Chat, "iceServers": c.s.cfg.ICEServers,
+				"room": ok{"name": j.Room, "cap": c.s.cfg.RoomCap},
+			}, nil)
+			c.sock.To(roomKey(j.Room)).Emit("peer-joined", j.Self)
+			c.s.log.Debug("joined", "room", j.Room, "id", c.id, "peers", len(j.Peers))
+		})
+	}
+	if err != nil {
+		c.reply("join", ack, nil, err)
+	}
+}
+
+// leave takes c out of its room, telling the others why; false if it was in none.
+func (c *conn) leave(reason string) bool {
+	return c.s.rooms.leave(c.id, func(room string) {
+		c.sock.Leave(roomKey(room))
+		c.s.io.To(roomKey(room)).Emit("peer-left", ok{"id": c.id, "reason": reason})
+		c.s.log.Debug("left", "room", room, "id", c.id, "reason", reason)
+	})
+}
+
+func (c *conn) signal(payload any, ack socket.Ack) {
+	req, err := decodeSignal(payload)
+	if err == nil && !c.budgets.signalBytes.take(float64(req.Size), c.s.now()) {
+		err = errorf(CodeRateLimited, "too many signaling bytes: slow down")
+	}
+	if err == nil {
+		err = c.s.rooms.relay(c.id, req.To, func() {
+			c.s.io.To(socket.Room(req.To)).Emit("signal", ok{"from": c.id, "kind": req.Kind, "data": req.Data})
+		})
+	}
+	if err != nil {
+		c.reply("signal", ack, nil, err)
+		return
+	}
+	c.reply("signal", ack, ok{"ok": true}, nil)
+}
+
+func (c *conn) chat(payload any, ack socket.Ack) {
+	req, err := decodeChat(payload)
+	if err == nil {
+		err = c.s.rooms.chat(c.id, req.Text, c.s.now(), func(room string, m ChatMessage) {
+			c.s.io.To(roomKey(room)).Emit("chat", m)
+			c.reply("chat", ack, ok{"ok": true, "message": m}, nil)
+		})
+	}
+	if err != nil {
+		c.reply("chat", ack, nil, err)
+	}
+}
+
+// reply acknowledges a request with result, or with err as an error ack (logged once per event and code).
+func (c *conn) reply(event string, ack socket.Ack, result any, err *Error) {
+	if err != nil {
+		c.complain(event, string(err.Code), err.Message)
+		result = errorAck{OK: false, Error: err}
+	}
+	ack([]any{result}, nil)
+}
+
+// complain logs the first occurrence of each kind of bad request from this connection and counts the rest,
+// so that a flood costs a counter, not a log line per message.
+func (c *conn) complain(event, code, msg string) {
+	key := event + "/" + code
+	c.mu.Lock()
+	c.logged[key]++
+	first := c.logged[key] == 1
+	c.mu.Unlock()
+	if first {
+		c.s.log.Info("request refused", "id", c.id, "addr", c.sock.Handshake().Address, "event", trim(event, 64),
+			"code", code, "message", msg)
+	}
+}
+
+func (c *conn) logSummary(reason string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key, n := range c.logged {
+		if n > 1 {
+			c.s.log.Info("requests refused", "id", c.id, "kind", key, "count", n)
+		}
+	}
+	c.s.log.Debug("disconnected", "id", c.id, "reason", reason)
+}
+
+func firstString(args []any) (string, bool) {
+	if len(args) == 0 {
+		return "", false
+	}
+	s, ok := args[0].(string)
+	return s, ok
+}
+
+func trim(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
