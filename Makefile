@@ -5,7 +5,8 @@ GO    ?= go
 TAGS  := webkit2_41
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/parley-app/parley/internal/version.Version=$(VERSION)
-FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
+FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
+                  frontend/svelte.config.js frontend/tsconfig.json frontend/package.json -type f 2>/dev/null)
 
 .PHONY: all deps run app server frontend test test-go test-fuzz test-frontend test-interop test-desktop bench clean
 
@@ -19,7 +20,7 @@ deps:
 	cd $* && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-bin/wails: tools/wails/go.mod
+bin/wails: tools/wails/go.mod tools/wails/go.sum
 	cd tools/wails && $(GO) build -o ../../bin/wails github.com/wailsapp/wails/v2/cmd/wails
 
 # --- builds ---------------------------------------------------------------------------------------------------
@@ -67,4 +68,5 @@ bench: deps bin/parley-server bench/node_modules/.installed
 	bench/run.sh
 
 clean:
-	rm -rf bin build/bin frontend/dist/assets frontend/dist/index.html
+	rm -rf bin build/bin
+	find frontend/dist -mindepth 1 ! -name .gitkeep -delete
