@@ -51,3 +51,5 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 )
+
+replace github.com/zishang520/socket.io/servers/socket/v3 => ./third_party/socket.io-server
