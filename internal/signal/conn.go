@@ -58,6 +58,14 @@ func (c *conn) onRequest(args ...any) {
 		c.complain(event, "no-ack", "request without an acknowledgement callback dropped")
 		return
 	}
+	if !knownRequests[event] {
+		if c.budgets.other.take(1, c.s.now()) {
+			c.reply(event, ack, nil, errorf(CodeUnknownEvent, "no such request %q", event))
+		} else {
+			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many requests: slow down"))
+		}
+		return
+	}
 	var payload any
 	switch len(args) {
 	case 0, 1:
@@ -88,24 +96,43 @@ func (c *conn) onRequest(args ...any) {
 			return
 		}
 		c.chat(payload, ack)
-	default:
+	default: // leave, state
 		if !c.budgets.other.take(1, now) {
 			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many requests: slow down"))
 			return
 		}
-		if event != "leave" {
-			c.reply(event, ack, nil, errorf(CodeUnknownEvent, "no such request %q", event))
-			return
+		if event == "leave" {
+			c.leaveRequest(payload, ack)
+		} else {
+			c.state(payload, ack)
 		}
-		if err := decodeLeave(payload); err != nil {
-			c.reply(event, ack, nil, err)
-			return
-		}
-		if !c.leave("left") {
-			c.reply(event, ack, nil, errorf(CodeNotInRoom, "not in a room"))
-			return
-		}
-		c.reply(event, ack, ok{"ok": true}, nil)
+	}
+}
+
+var knownRequests = map[string]bool{"join": true, "signal": true, "chat": true, "leave": true, "state": true}
+
+func (c *conn) leaveRequest(payload any, ack socket.Ack) {
+	if err := decodeLeave(payload); err != nil {
+		c.reply("leave", ack, nil, err)
+		return
+	}
+	if !c.leave("left") {
+		c.reply("leave", ack, nil, errorf(CodeNotInRoom, "not in a room"))
+		return
+	}
+	c.reply("leave", ack, ok{"ok": true}, nil)
+}
+
+func (c *conn) state(payload any, ack socket.Ack) {
+	st, err := decodeState(payload)
+	if err == nil {
+		err = c.s.rooms.setState(c.id, st, func(room string, p Peer) {
+			c.sock.To(roomKey(room)).Emit("peer-state", ok{"id": p.ID, "state": p.State})
+			c.reply("state", ack, ok{"ok": true, "state": p.State}, nil)
+		})
+	}
+	if err != nil {
+		c.reply("state", ack, nil, err)
 	}
 }
 

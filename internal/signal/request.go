@@ -22,6 +22,7 @@ var SignalKinds = []string{"offer", "answer", "candidate", "renegotiate", "bye"}
 
 type joinRequest struct {
 	Room, Name, Password string
+	State                MediaState
 }
 
 type signalRequest struct {
@@ -63,7 +64,33 @@ func decodeJoin(p any) (joinRequest, *Error) {
 	if len(r.Password) > 4*MaxPasswordLen || utf8.RuneCountInString(r.Password) > MaxPasswordLen {
 		return r, errorf(CodeBadRequest, "password: at most %d characters", MaxPasswordLen)
 	}
+	if st, present := m["state"]; present && st != nil {
+		if r.State, err = decodeState(st); err != nil {
+			return r, err
+		}
+	}
 	return r, nil
+}
+
+// decodeState reads {mic, camera, screen}: booleans, each optional (absent: false).
+func decodeState(p any) (MediaState, *Error) {
+	m, err := object(p)
+	if err != nil {
+		return MediaState{}, errorf(CodeBadRequest, "state: %s", err.Message)
+	}
+	var st MediaState
+	for key, dst := range map[string]*bool{"mic": &st.Mic, "camera": &st.Camera, "screen": &st.Screen} {
+		v, ok := m[key]
+		if !ok || v == nil {
+			continue
+		}
+		b, isBool := v.(bool)
+		if !isBool {
+			return MediaState{}, errorf(CodeBadRequest, "state.%s: must be a boolean, got %s", key, typeName(v))
+		}
+		*dst = b
+	}
+	return st, nil
 }
 
 func decodeSignal(p any) (signalRequest, *Error) {
@@ -111,7 +138,7 @@ func decodeChat(p any) (chatRequest, *Error) {
 	if err != nil {
 		return chatRequest{}, err
 	}
-	text = strings.TrimSpace(text)
+	text = strings.TrimSpace(crlf.Replace(text))
 	if text == "" {
 		return chatRequest{}, errorf(CodeBadRequest, "text: empty")
 	}
@@ -119,12 +146,15 @@ func decodeChat(p any) (chatRequest, *Error) {
 		return chatRequest{}, errorf(CodeTooLarge, "text: at most %d characters", MaxChatLen)
 	}
 	for _, c := range text {
-		if unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' || isBidiControl(c) {
+		if unicode.IsControl(c) && c != '\n' && c != '\t' || isBidiControl(c) {
 			return chatRequest{}, errorf(CodeBadRequest, "text: control character %U", c)
 		}
 	}
 	return chatRequest{Text: text}, nil
 }
+
+// crlf turns Windows and old-Mac line breaks into \n, so that pasted text reads the same everywhere.
+var crlf = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // decodeLeave accepts no payload or an empty object.
 func decodeLeave(p any) *Error {

@@ -8,8 +8,16 @@ import (
 
 // Peer is a room member as other members see it.
 type Peer struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID    string     `json:"id"`
+	Name  string     `json:"name"`
+	State MediaState `json:"state"`
+}
+
+// MediaState is what a member says it sends, for the others' tiles: microphone on, camera on, sharing a screen.
+type MediaState struct {
+	Mic    bool `json:"mic"`
+	Camera bool `json:"camera"`
+	Screen bool `json:"screen"`
 }
 
 // ChatMessage is one message of a room's chat.
@@ -80,7 +88,7 @@ func (g *registry) join(id string, req joinRequest, then func(joined)) *Error {
 			return errorf(CodeRoomFull, "room %q is full (%d participants)", req.Room, g.cap)
 		}
 	}
-	self := Peer{ID: id, Name: req.Name}
+	self := Peer{ID: id, Name: req.Name, State: req.State}
 	j := joined{Room: r.name, Self: self, Peers: append([]Peer{}, r.members...), Chat: append([]ChatMessage{}, r.chat...)}
 	r.members = append(r.members, self)
 	g.roomOf[id] = r
@@ -122,6 +130,20 @@ func (g *registry) relay(from, to string, then func()) *Error {
 		return errorf(CodeUnknownPeer, "no participant %q in room %q", to, r.name)
 	}
 	then()
+	return nil
+}
+
+// setState records id's media state and runs then with it and its room.
+func (g *registry) setState(id string, st MediaState, then func(room string, p Peer)) *Error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	r := g.roomOf[id]
+	if r == nil {
+		return errorf(CodeNotInRoom, "join a room first")
+	}
+	m := &r.members[r.index(id)]
+	m.State = st
+	then(r.name, *m)
 	return nil
 }
 

@@ -506,3 +506,33 @@ func (p *freezableProxy) pipe(dst, src net.Conn) {
 		}
 	}
 }
+
+func TestMediaStateReachesTheRoomAndLateJoiners(t *testing.T) {
+	srv := startServer(t, Config{})
+	a, b := dial(t, srv.URL), dial(t, srv.URL)
+	ack := a.mustOK("join", map[string]any{"room": "r", "name": "A", "state": map[string]any{"mic": true, "camera": true}})
+	if st := ack["self"].(map[string]any)["state"]; fmt.Sprint(st) != "map[camera:true mic:true screen:false]" {
+		t.Fatalf("self state = %v", st)
+	}
+	b.join("r", "B")
+	if p := a.next("peer-joined"); fmt.Sprint(p["state"]) != "map[camera:false mic:false screen:false]" {
+		t.Fatalf("peer-joined without state: %v", p)
+	}
+
+	got := a.mustOK("state", map[string]any{"mic": false, "camera": true, "screen": true})
+	if fmt.Sprint(got["state"]) != "map[camera:true mic:false screen:true]" {
+		t.Fatalf("state ack = %v", got)
+	}
+	if p := b.next("peer-state"); p["id"] != a.id() || fmt.Sprint(p["state"]) != "map[camera:true mic:false screen:true]" {
+		t.Fatalf("peer-state = %v", p)
+	}
+	late := dial(t, srv.URL)
+	peers := late.join("r", "Late")["peers"].([]any)
+	if st := peers[0].(map[string]any)["state"]; fmt.Sprint(st) != "map[camera:true mic:false screen:true]" {
+		t.Fatalf("late joiner sees A's state as %v", st)
+	}
+	a.mustFail(CodeBadRequest, "state", map[string]any{"mic": "yes"})
+	a.mustFail(CodeBadRequest, "state", "muted")
+	a.mustFail(CodeBadRequest, "join", map[string]any{"room": "x", "name": "y", "state": []any{true}})
+	dial(t, srv.URL).mustFail(CodeNotInRoom, "state", map[string]any{"mic": true})
+}
