@@ -45,7 +45,22 @@ func peerLeftReason(closing bool) string {
 	return "disconnected"
 }
 
-// onRequest routes one client→server event: [name, payload..., ack?].
+// route is how one request is charged and handled.
+type route struct {
+	budget func(*buckets) *bucket
+	handle func(c *conn, payload any, ack socket.Ack)
+}
+
+var routes = map[string]route{
+	"join":   {func(b *buckets) *bucket { return &b.join }, (*conn).join},
+	"signal": {func(b *buckets) *bucket { return &b.signal }, (*conn).signal},
+	"chat":   {func(b *buckets) *bucket { return &b.chat }, (*conn).chat},
+	"leave":  {func(b *buckets) *bucket { return &b.other }, (*conn).leaveRequest},
+	"state":  {func(b *buckets) *bucket { return &b.other }, (*conn).state},
+}
+
+// onRequest routes one client→server event: [name, payload..., ack?]. Every request, known or not, is
+// charged to a budget before any work is done for it.
 func (c *conn) onRequest(args ...any) {
 	event, _ := firstString(args)
 	var ack socket.Ack
@@ -58,58 +73,24 @@ func (c *conn) onRequest(args ...any) {
 		c.complain(event, "no-ack", "request without an acknowledgement callback dropped")
 		return
 	}
-	if !knownRequests[event] {
-		if c.budgets.other.take(1, c.s.now()) {
-			c.reply(event, ack, nil, errorf(CodeUnknownEvent, "no such request %q", event))
-		} else {
-			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many requests: slow down"))
-		}
-		return
+	r, known := routes[event]
+	budget := &c.budgets.other
+	if known {
+		budget = r.budget(c.budgets)
 	}
-	var payload any
-	switch len(args) {
-	case 0, 1:
-	case 2:
-		payload = args[1]
-	default:
+	switch {
+	case !budget.take(1, c.s.now()):
+		c.reply(event, ack, nil, errorf(CodeRateLimited, "too many %s requests: slow down", trim(event, 64)))
+	case !known:
+		c.reply(event, ack, nil, errorf(CodeUnknownEvent, "no such request %q", trim(event, 64)))
+	case len(args) > 2:
 		c.reply(event, ack, nil, errorf(CodeBadRequest, "one payload object expected, got %d arguments", len(args)-1))
-		return
-	}
-
-	now := c.s.now()
-	switch event {
-	case "join":
-		if !c.budgets.join.take(1, now) {
-			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many joins: wait a second"))
-			return
-		}
-		c.join(payload, ack)
-	case "signal":
-		if !c.budgets.signal.take(1, now) {
-			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many signals: slow down"))
-			return
-		}
-		c.signal(payload, ack)
-	case "chat":
-		if !c.budgets.chat.take(1, now) {
-			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many chat messages: slow down"))
-			return
-		}
-		c.chat(payload, ack)
-	default: // leave, state
-		if !c.budgets.other.take(1, now) {
-			c.reply(event, ack, nil, errorf(CodeRateLimited, "too many requests: slow down"))
-			return
-		}
-		if event == "leave" {
-			c.leaveRequest(payload, ack)
-		} else {
-			c.state(payload, ack)
-		}
+	case len(args) == 2:
+		r.handle(c, args[1], ack)
+	default:
+		r.handle(c, nil, ack)
 	}
 }
-
-var knownRequests = map[string]bool{"join": true, "signal": true, "chat": true, "leave": true, "state": true}
 
 func (c *conn) leaveRequest(payload any, ack socket.Ack) {
 	if err := decodeLeave(payload); err != nil {

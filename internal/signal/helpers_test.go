@@ -250,6 +250,16 @@ func (c *testClient) join(room, name string) map[string]any {
 	return c.mustOK("join", map[string]any{"room": room, "name": name})
 }
 
+// joinedPair is two clients, A and B, in room, once A has seen B join.
+func joinedPair(t *testing.T, url, room string) (a, b *testClient) {
+	t.Helper()
+	a, b = dial(t, url), dial(t, url)
+	a.join(room, "A")
+	b.join(room, "B")
+	a.next("peer-joined")
+	return a, b
+}
+
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {

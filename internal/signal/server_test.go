@@ -93,10 +93,7 @@ func TestSignalReachesOnlyTheAddressedPeerInTheSameRoom(t *testing.T) {
 
 func TestSignalsArriveInOrder(t *testing.T) {
 	srv := startServer(t, Config{})
-	a, b := dial(t, srv.URL), dial(t, srv.URL)
-	a.join("burst", "A")
-	b.join("burst", "B")
-	a.next("peer-joined")
+	a, b := joinedPair(t, srv.URL, "burst")
 
 	const n = 2000 // the default budget allows a burst this size
 	acks := make(chan map[string]any, n)
@@ -259,10 +256,7 @@ func TestRequestWithoutAckIsDroppedAndTheConnectionStaysUsable(t *testing.T) {
 
 func TestRateLimitsRefuseFloodsOnly(t *testing.T) {
 	srv := startServer(t, Config{})
-	a, b := dial(t, srv.URL), dial(t, srv.URL)
-	a.join("flood", "A")
-	b.join("flood", "B")
-	a.next("peer-joined")
+	a, b := joinedPair(t, srv.URL, "flood")
 
 	var mu sync.Mutex
 	codes := map[string]int{}
@@ -291,10 +285,7 @@ func TestRateLimitsRefuseFloodsOnly(t *testing.T) {
 
 func TestDisconnectTellsTheRoom(t *testing.T) {
 	srv := startServer(t, Config{})
-	a, b := dial(t, srv.URL), dial(t, srv.URL)
-	a.join("r", "A")
-	b.join("r", "B")
-	a.next("peer-joined")
+	a, b := joinedPair(t, srv.URL, "r")
 	b.write("41") // socket.io disconnect
 	if p := a.next("peer-left"); p["id"] != b.id() || p["reason"] != "disconnected" {
 		t.Fatalf("peer-left = %v", p)
