@@ -27,9 +27,18 @@ export type SignalKind = (typeof SIGNAL_KINDS)[number];
 
 export type PeerLeftReason = 'left' | 'disconnected' | 'server-closing';
 
+/** What a member sends: microphone on, camera on, sharing a screen (the `state` request, `peer-state`). */
+export interface MediaState {
+  mic: boolean;
+  camera: boolean;
+  screen: boolean;
+}
+
 export interface Participant {
   id: string;
   name: string;
+  /** Absent when the server did not say (treated as all off). */
+  state?: MediaState;
 }
 
 export interface ChatMessage {
@@ -50,6 +59,7 @@ export interface JoinRequest {
   room: string;
   name: string;
   password?: string;
+  state?: MediaState;
 }
 
 export interface JoinResult {
@@ -71,6 +81,11 @@ export interface PeerLeft {
   reason: PeerLeftReason | string;
 }
 
+export interface PeerState {
+  id: string;
+  state: MediaState;
+}
+
 export interface ServerClosing {
   reason: string;
 }
@@ -82,6 +97,7 @@ export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; e
 export interface ServerEvents {
   'peer-joined': Participant;
   'peer-left': PeerLeft;
+  'peer-state': PeerState;
   signal: SignalMessage;
   chat: ChatMessage;
   'server-closing': ServerClosing;

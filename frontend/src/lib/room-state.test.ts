@@ -107,3 +107,16 @@ describe('reduceRoom', () => {
     expect(run(s, { type: 'peer-joined', peer: { id: 'p5', name: 'X' } })).toBe(s);
   });
 });
+
+describe('peer-state', () => {
+  it('updates a known peer and ignores unknown ones', () => {
+    const s = reduceRoom(initialRoomState('r'), {
+      type: 'joined',
+      result: { self: { id: 'me', name: 'A' }, peers: [{ id: 'p1', name: 'G' }], chat: [], iceServers: [], room: { name: 'r', cap: 4 } },
+    });
+    const on = { mic: true, camera: false, screen: true };
+    const next = reduceRoom(s, { type: 'peer-state', id: 'p1', state: on });
+    expect(next.peers).toEqual([{ id: 'p1', name: 'G', state: on }]);
+    expect(reduceRoom(s, { type: 'peer-state', id: 'zz', state: on })).toBe(s);
+  });
+});

@@ -1,7 +1,7 @@
 // The state of one room as this client sees it, as a pure reducer: no socket, no DOM, easy to test. The
 // session (session.ts) feeds it protocol events; the views render it.
 import { mergeChat } from './chat';
-import type { ChatMessage, IceServer, JoinResult, Participant } from './protocol';
+import type { ChatMessage, IceServer, JoinResult, MediaState, Participant } from './protocol';
 import type { ConnectionState } from './signaling';
 
 /**
@@ -28,6 +28,7 @@ export type RoomAction =
   | { type: 'joined'; result: JoinResult }
   | { type: 'peer-joined'; peer: Participant }
   | { type: 'peer-left'; id: string; reason: string }
+  | { type: 'peer-state'; id: string; state: MediaState }
   | { type: 'chat'; messages: readonly ChatMessage[] }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'server-closing'; reason: string }
@@ -73,6 +74,11 @@ export function reduceRoom(s: RoomState, a: RoomAction): RoomState {
     case 'peer-left': {
       if (!s.peers.some((p) => p.id === a.id)) return s;
       return { ...s, peers: s.peers.filter((p) => p.id !== a.id) };
+    }
+    case 'peer-state': {
+      // A peer-state for someone we do not list (yet) is dropped: its join ack or peer-joined carries the state.
+      if (!s.peers.some((p) => p.id === a.id)) return s;
+      return { ...s, peers: s.peers.map((p) => (p.id === a.id ? { ...p, state: a.state } : p)) };
     }
     case 'chat': {
       const chat = mergeChat(s.chat, a.messages);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SignalingError } from './errors';
 import type { RoomState } from './room-state';
 import { RoomSession } from './session';
@@ -89,5 +89,54 @@ describe('RoomSession', () => {
     await expect(session.join()).rejects.toMatchObject({ code: 'wrong-password' });
     session.close();
     expect(client.closed).toBe(true);
+  });
+});
+
+describe('RoomSession media state', () => {
+  it('sends state changes while in the room and carries the last one into a rejoin', async () => {
+    const { client, session } = await joinedSession();
+    session.setMediaState({ mic: false, camera: true, screen: true });
+    expect(client.states).toEqual([{ mic: false, camera: true, screen: true }]);
+    client.setState('reconnecting');
+    session.setMediaState({ mic: true, camera: true, screen: false }); // not sent: not in the room
+    expect(client.states).toHaveLength(1);
+    client.joinReply = () => Promise.resolve(joinResult('me2', 'Ada'));
+    client.setState('connected');
+    await flush();
+    expect(client.joins.at(-1)).toEqual({ room: 'standup', name: 'Ada', state: { mic: true, camera: true, screen: false } });
+  });
+
+  it('applies peer-state events and relays signals', async () => {
+    const { client, session } = await joinedSession();
+    client.events.emit('peer-state', { id: 'p1', state: { mic: true, camera: false, screen: false } });
+    expect(session.get().peers[0].state).toEqual({ mic: true, camera: false, screen: false });
+    const got: unknown[] = [];
+    session.onSignal((m) => got.push(m));
+    client.events.emit('signal', { from: 'p1', kind: 'offer', data: 1 });
+    await session.signal('p1', 'answer', 2);
+    expect(got).toEqual([{ from: 'p1', kind: 'offer', data: 1 }]);
+    expect(client.signals).toEqual([{ to: 'p1', kind: 'answer', data: 2 }]);
+  });
+});
+
+describe('RoomSession rejoin retries', () => {
+  it('retries a rejoin that timed out while the connection stays up', async () => {
+    const { client, session } = await joinedSession();
+    vi.useFakeTimers();
+    try {
+      client.setState('reconnecting');
+      let n = 0;
+      client.joinReply = () =>
+        ++n === 1 ? Promise.reject(new SignalingError('timeout', '', 'join')) : Promise.resolve(joinResult('me3', 'Ada'));
+      client.setState('connected');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(session.get()).toMatchObject({ phase: 'rejoining' });
+      expect(session.get().notice).toMatch(/Could not rejoin/);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(n).toBe(2);
+      expect(session.get()).toMatchObject({ phase: 'joined', self: { id: 'me3' }, notice: '' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -193,3 +193,71 @@ describe('events', () => {
     expect(n).toBe(0);
   });
 });
+
+describe('media state', () => {
+  it('joins with a state, sends state requests, and parses states in acks and events', async () => {
+    const { fake, client } = await connected((event, payload) =>
+      event === 'join'
+        ? {
+            ok: true,
+            self: { id: 'sock1', name: 'Ada', state: { mic: true, camera: true } },
+            peers: [{ id: 'p1', name: 'Grace', state: { mic: false, camera: true, screen: true } }, { id: 'p2', name: 'Linus' }],
+          }
+        : { ok: true, state: payload },
+    );
+    const r = await client.join({ room: 'standup', name: 'Ada', state: { mic: true, camera: true, screen: false } });
+    expect(fake.sent[0].args[0]).toEqual({ room: 'standup', name: 'Ada', state: { mic: true, camera: true, screen: false } });
+    expect(r.self).toEqual({ id: 'sock1', name: 'Ada', state: { mic: true, camera: true, screen: false } });
+    expect(r.peers).toEqual([
+      { id: 'p1', name: 'Grace', state: { mic: false, camera: true, screen: true } },
+      { id: 'p2', name: 'Linus' },
+    ]);
+
+    await expect(client.sendState({ mic: false, camera: true, screen: false })).resolves.toEqual({ mic: false, camera: true, screen: false });
+    expect(fake.sent[1]).toEqual({ event: 'state', args: [{ mic: false, camera: true, screen: false }] });
+
+    const got: unknown[] = [];
+    client.on('peer-state', (p) => got.push(p));
+    fake.fire('peer-state', { id: 'p1', state: { mic: true, screen: true } });
+    fake.fire('peer-state', { id: 'p1', state: 'on' });
+    fake.fire('peer-state', { state: { mic: true } });
+    expect(got).toEqual([{ id: 'p1', state: { mic: true, camera: false, screen: true } }]);
+  });
+});
+
+describe('server restart', () => {
+  it('reconnects by itself, a little later, after the server announced server-closing', async () => {
+    const { fake, client } = await connected(undefined, { serverRestartDelayMs: 1000 });
+    vi.useFakeTimers();
+    const states: string[] = [];
+    client.on('state', (s) => states.push(s));
+    let connects = 0;
+    const connect = fake.connect.bind(fake);
+    fake.connect = () => (connects++, connect());
+    fake.fire('server-closing', { reason: 'shutdown' });
+    fake.drop(true); // the server ends the connection: socket.io-client would not retry
+    expect(states).toEqual(['reconnecting']);
+    vi.advanceTimersByTime(999);
+    expect(connects).toBe(0);
+    vi.advanceTimersByTime(1001);
+    expect(connects).toBe(1);
+    fake.up('sock2');
+    expect(states).toEqual(['reconnecting', 'connected']);
+    // A later disconnect by the server without server-closing is the end.
+    fake.drop(true);
+    expect(states.at(-1)).toBe('closed');
+  });
+
+  it('does not reconnect after close()', async () => {
+    const { fake, client } = await connected(undefined, { serverRestartDelayMs: 10 });
+    vi.useFakeTimers();
+    let connects = 0;
+    fake.connect = () => void connects++;
+    fake.fire('server-closing', { reason: 'shutdown' });
+    fake.drop(true);
+    client.close();
+    vi.advanceTimersByTime(100);
+    expect(connects).toBe(0);
+    expect(client.state).toBe('closed');
+  });
+});

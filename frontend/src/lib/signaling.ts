@@ -19,6 +19,7 @@ import {
   type ChatMessage,
   type JoinRequest,
   type JoinResult,
+  type MediaState,
   type Participant,
   type ServerEvents,
   type SignalKind,
@@ -45,8 +46,11 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** How long a request waits for its ack before it fails with `timeout`. Default 8 s. */
   ackTimeoutMs?: number;
-  /** Reconnect after a dropped connection (default true). */
+  /** Reconnect after a dropped connection (default true), also after the server announced `server-closing`. */
   reconnection?: boolean;
+  /** After `server-closing`, wait this long (plus up to as much again, at random) before reconnecting, so that
+   *  a restarting server is not hit by every client at once. Default 2 s. */
+  serverRestartDelayMs?: number;
   /** For tests: makes the socket instead of socket.io-client's io(). */
   socketFactory?: (url: string, opts: Partial<ManagerOptions & SocketOptions>) => SocketLike;
 }
@@ -69,20 +73,48 @@ export class SignalingClient {
   private readonly events = new Emitter<ClientEvents>();
   private readonly ackTimeoutMs: number;
   private _state: ConnectionState = 'connecting';
+  /** The server said it is shutting down: its disconnect is a restart to wait out, not the end. */
+  private serverClosing = false;
+  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private closedByUs = false;
 
   private constructor(
     private readonly socket: SocketLike,
     readonly url: string,
     ackTimeoutMs: number,
+    private readonly restartDelayMs: number | null,
   ) {
     this.ackTimeoutMs = ackTimeoutMs;
-    socket.on('connect', () => this.setState('connected'));
-    socket.on('disconnect', () => this.setState(socket.active ? 'reconnecting' : 'closed'));
+    socket.on('connect', () => {
+      this.serverClosing = false;
+      this.setState('connected');
+    });
+    socket.on('disconnect', () => {
+      if (socket.active) {
+        this.setState('reconnecting');
+      } else if (this.serverClosing && !this.closedByUs && this.restartDelayMs !== null) {
+        // socket.io-client does not retry after the server ends a connection on purpose; a shutdown is
+        // usually a restart (or a deploy), so we try again ourselves, a little later than at once.
+        this.setState('reconnecting');
+        const delay = this.restartDelayMs * (1 + Math.random());
+        this.restartTimer = setTimeout(() => {
+          this.restartTimer = null;
+          if (!this.closedByUs) socket.connect();
+        }, delay);
+      } else {
+        this.setState('closed');
+      }
+    });
     socket.on('connect_error', () => {
       if (this._state !== 'connecting' && !socket.active) this.setState('closed');
     });
     socket.on('peer-joined', (p: unknown) => {
-      if (isParticipant(p)) this.events.emit('peer-joined', { id: p.id, name: p.name });
+      if (isParticipant(p)) this.events.emit('peer-joined', participant(p));
+    });
+    socket.on('peer-state', (p: unknown) => {
+      const o = p as Record<string, unknown> | null;
+      const state = parseMediaState(o?.state);
+      if (o && typeof o.id === 'string' && state) this.events.emit('peer-state', { id: o.id, state });
     });
     socket.on('peer-left', (p: unknown) => {
       const o = p as Record<string, unknown> | null;
@@ -100,6 +132,7 @@ export class SignalingClient {
       if (isChatMessage(m)) this.events.emit('chat', m);
     });
     socket.on('server-closing', (p: unknown) => {
+      this.serverClosing = true;
       const o = p as Record<string, unknown> | null;
       this.events.emit('server-closing', { reason: o && typeof o.reason === 'string' ? o.reason : '' });
     });
@@ -122,7 +155,8 @@ export class SignalingClient {
       timeout: connectTimeoutMs,
     };
     const socket = (opts.socketFactory ?? io)(url, socketOpts) as SocketLike;
-    const client = new SignalingClient(socket, url, opts.ackTimeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const reconnect = opts.reconnection ?? true;
+    const client = new SignalingClient(socket, url, opts.ackTimeoutMs ?? DEFAULT_TIMEOUT_MS, reconnect ? (opts.serverRestartDelayMs ?? 2000) : null);
     return new Promise((resolve, reject) => {
       const done = (err?: SignalingError) => {
         clearTimeout(timer);
@@ -171,6 +205,7 @@ export class SignalingClient {
     if (!password.ok) throw new SignalingError('invalid-input', password.error, 'join');
     const payload: JoinRequest = { room: room.value, name: name.value };
     if (password.value !== '') payload.password = password.value;
+    if (req.state) payload.state = { mic: !!req.state.mic, camera: !!req.state.camera, screen: !!req.state.screen };
     const ack = await this.request('join', payload);
     return parseJoinResult(ack);
   }
@@ -190,12 +225,20 @@ export class SignalingClient {
     return ack.message;
   }
 
+  /** Tells the room what this member sends now (for the others' tiles); resolves with the state as stored. */
+  async sendState(state: MediaState): Promise<MediaState> {
+    const ack = await this.request('state', { mic: !!state.mic, camera: !!state.camera, screen: !!state.screen });
+    return parseMediaState(ack.state) ?? state;
+  }
+
   async leave(): Promise<void> {
     await this.request('leave');
   }
 
   /** Closes the connection for good (no reconnection) and drops every listener. */
   close(): void {
+    this.closedByUs = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
     this.socket.disconnect();
     this.setState('closed');
     this.events.clear();
@@ -248,8 +291,8 @@ export function parseJoinResult(a: Record<string, unknown>): JoinResult {
   const iceServers = Array.isArray(a.iceServers) ? a.iceServers.filter(isIceServer) : [];
   const r = (a.room ?? {}) as Record<string, unknown>;
   return {
-    self: { id: a.self.id, name: a.self.name },
-    peers: a.peers.map((p) => ({ id: p.id, name: p.name })),
+    self: participant(a.self),
+    peers: a.peers.map(participant),
     chat,
     iceServers,
     room: { name: typeof r.name === 'string' ? r.name : '', cap: typeof r.cap === 'number' ? r.cap : 0 },
@@ -259,6 +302,19 @@ export function parseJoinResult(a: Record<string, unknown>): JoinResult {
 function isParticipant(v: unknown): v is Participant {
   const o = v as Record<string, unknown> | null;
   return typeof o === 'object' && o !== null && typeof o.id === 'string' && typeof o.name === 'string';
+}
+
+/** A participant with only the known fields; `state` only when the server sent a well-formed one. */
+function participant(p: Participant): Participant {
+  const state = parseMediaState(p.state);
+  return state ? { id: p.id, name: p.name, state } : { id: p.id, name: p.name };
+}
+
+/** `{mic, camera, screen}`: absent fields are false (as the server reads them); anything not an object is null. */
+export function parseMediaState(v: unknown): MediaState | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  return { mic: o.mic === true, camera: o.camera === true, screen: o.screen === true };
 }
 
 function isSignalKind(v: unknown): v is SignalKind {

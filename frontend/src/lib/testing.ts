@@ -1,6 +1,6 @@
 // Fakes for the tests: a socket.io-client socket and a signaling client, driven by hand. Not bundled: only
 // the *.test.ts files import this module.
-import type { ChatMessage, JoinRequest, JoinResult } from './protocol';
+import type { ChatMessage, JoinRequest, JoinResult, MediaState, SignalKind } from './protocol';
 import type { ClientEvents, ConnectionState, SocketLike } from './signaling';
 import { Emitter } from './emitter';
 
@@ -77,6 +77,8 @@ export class FakeClient {
   readonly events = new Emitter<ClientEvents>();
   readonly joins: JoinRequest[] = [];
   readonly chats: string[] = [];
+  readonly signals: { to: string; kind: SignalKind; data: unknown }[] = [];
+  readonly states: MediaState[] = [];
   leaves = 0;
   closed = false;
   joinReply: (req: JoinRequest) => Promise<JoinResult> = () => Promise.reject(new Error('no join reply set'));
@@ -93,6 +95,14 @@ export class FakeClient {
   chat(text: string): Promise<ChatMessage> {
     this.chats.push(text);
     return this.chatReply(text);
+  }
+  signal(to: string, kind: SignalKind, data: unknown): Promise<void> {
+    this.signals.push({ to, kind, data });
+    return Promise.resolve();
+  }
+  sendState(state: MediaState): Promise<MediaState> {
+    this.states.push(state);
+    return Promise.resolve(state);
   }
   leave(): Promise<void> {
     this.leaves++;

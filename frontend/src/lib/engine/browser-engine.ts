@@ -1,0 +1,263 @@
+// BrowserEngine: the CallEngine on the browser's own RTCPeerConnection — a mesh, one BrowserPeer per peer.
+// It owns what we send (camera, microphone, screen) and hands the view remote streams through events.
+import { Emitter } from '../emitter';
+import type { IceServer, SignalKind } from '../protocol';
+import { AudioLevels } from './audio-level';
+import { BrowserPeer } from './browser-peer';
+import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS, describeDeviceError, describeScreenError, type Captured } from './capture';
+import { isPolite } from './negotiator';
+import { localStreamMap } from './stream-kinds';
+import type { CallEngine, DeviceInfo, EngineEvents, LocalMediaState, PeerStat, SignalSender } from './types';
+
+export class BrowserEngine implements CallEngine {
+  private readonly events = new Emitter<EngineEvents>();
+  private readonly peers = new Map<string, BrowserPeer>();
+  private readonly levels = new AudioLevels();
+  /** The stream our camera and microphone tracks are announced with; its id never changes. */
+  private readonly cameraStream = new MediaStream();
+  private audio: MediaStreamTrack | null;
+  private video: MediaStreamTrack | null;
+  private screenStream: MediaStream | null = null;
+  private selfId = '';
+  private iceServers: readonly IceServer[] = [];
+  private state: LocalMediaState;
+  private closed = false;
+
+  constructor(
+    captured: Captured,
+    private readonly sendSignal: SignalSender,
+  ) {
+    this.audio = captured.audio;
+    this.video = captured.video;
+    if (this.audio) this.cameraStream.addTrack(this.audio);
+    if (this.video) this.cameraStream.addTrack(this.video);
+    this.levels.watch('self', this.audio);
+    this.state = this.describe(!!this.audio, !!this.video);
+  }
+
+  static supported(): boolean {
+    return typeof RTCPeerConnection !== 'undefined';
+  }
+
+  get local(): LocalMediaState {
+    return this.state;
+  }
+
+  on<K extends keyof EngineEvents>(event: K, fn: (payload: EngineEvents[K]) => void): () => void {
+    return this.events.on(event, fn);
+  }
+
+  setSelf(selfId: string, iceServers: readonly IceServer[]): void {
+    this.selfId = selfId;
+    this.iceServers = iceServers;
+  }
+
+  call(peerId: string): void {
+    // Adding our tracks fires negotiationneeded: the offer goes out by itself.
+    this.peer(peerId);
+  }
+
+  handleSignal(from: string, kind: SignalKind, data: unknown): void {
+    if (kind === 'bye') {
+      this.hangUp(from);
+      return;
+    }
+    const peer = this.peer(from);
+    peer?.receive(kind, data);
+  }
+
+  hangUp(peerId: string): void {
+    const peer = this.peers.get(peerId);
+    if (!peer) return;
+    this.peers.delete(peerId);
+    peer.close();
+    this.levels.watch(peerId, null);
+  }
+
+  hangUpAll(): void {
+    for (const id of [...this.peers.keys()]) this.hangUp(id);
+  }
+
+  setMic(on: boolean): void {
+    if (this.audio) this.audio.enabled = on;
+    this.update({ mic: on && !!this.audio });
+  }
+
+  setCamera(on: boolean): void {
+    // enabled=false sends black frames at a trickle: no renegotiation, and turning it back on is instant.
+    if (this.video) this.video.enabled = on;
+    this.update({ camera: on && !!this.video });
+  }
+
+  async startScreenShare(): Promise<void> {
+    if (this.screenStream) return;
+    let stream: MediaStream;
+    try {
+      // Called before any await: the click's user activation must still be there.
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
+    } catch (err) {
+      this.events.emit('error', { message: describeScreenError(err) });
+      return;
+    }
+    if (this.closed) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    if (track) {
+      track.contentHint = 'detail'; // keep text sharp rather than smooth motion
+      // "Stop sharing" in the browser's own UI ends the track without telling us otherwise.
+      track.addEventListener('ended', () => {
+        if (this.screenStream === stream) this.stopScreenShare();
+      });
+    }
+    this.screenStream = stream;
+    for (const p of this.peers.values()) p.addScreen(stream);
+    this.update({ screen: true, screenStream: stream });
+  }
+
+  stopScreenShare(): void {
+    const stream = this.screenStream;
+    if (!stream) return;
+    this.screenStream = null;
+    stream.getTracks().forEach((t) => t.stop());
+    for (const p of this.peers.values()) p.removeScreen();
+    this.update({ screen: false, screenStream: null });
+  }
+
+  async useDevice(kind: DeviceInfo['kind'], deviceId: string): Promise<void> {
+    const isVideo = kind === 'videoinput';
+    const old = isVideo ? this.video : this.audio;
+    if (old && old.getSettings().deviceId === deviceId) return;
+    let track: MediaStreamTrack | undefined;
+    try {
+      // Stop the old camera first: many cameras cannot be open twice, and some machines cannot run two.
+      if (isVideo && old) old.stop();
+      const constraints = isVideo
+        ? { video: { ...VIDEO_CONSTRAINTS, deviceId: { exact: deviceId } } }
+        : { audio: { ...AUDIO_CONSTRAINTS, deviceId: { exact: deviceId } } };
+      const s = await navigator.mediaDevices.getUserMedia(constraints);
+      track = isVideo ? s.getVideoTracks()[0] : s.getAudioTracks()[0];
+    } catch (err) {
+      this.events.emit('error', { message: describeDeviceError(err, isVideo ? 'camera' : 'microphone') });
+    }
+    if (!track || this.closed) {
+      track?.stop();
+      if (isVideo && old) {
+        // The old camera was stopped for nothing: we now send no video.
+        this.cameraStream.removeTrack(old);
+        this.video = null;
+        this.update({ camera: false, hasCamera: false });
+      }
+      return;
+    }
+    // Keep the on/off choice across the switch.
+    track.enabled = isVideo ? this.state.camera || !old : this.state.mic || !old;
+    if (old) {
+      this.cameraStream.removeTrack(old);
+      old.stop();
+    }
+    this.cameraStream.addTrack(track);
+    if (isVideo) this.video = track;
+    else {
+      this.audio = track;
+      this.levels.watch('self', track);
+    }
+    await Promise.all([...this.peers.values()].map((p) => p.replaceTrack(isVideo ? 'video' : 'audio', track, this.cameraStream)));
+    this.update(isVideo ? { hasCamera: true, camera: track.enabled } : { hasMic: true, mic: track.enabled });
+  }
+
+  async listDevices(): Promise<DeviceInfo[]> {
+    if (!navigator.mediaDevices?.enumerateDevices) return [];
+    const all = await navigator.mediaDevices.enumerateDevices();
+    let cams = 0;
+    let mics = 0;
+    return all
+      .filter((d) => (d.kind === 'audioinput' || d.kind === 'videoinput') && d.deviceId !== '')
+      .map((d) => ({
+        deviceId: d.deviceId,
+        kind: d.kind as DeviceInfo['kind'],
+        label: d.label || (d.kind === 'videoinput' ? `Camera ${++cams}` : `Microphone ${++mics}`),
+      }));
+  }
+
+  audioLevel(who: string): number {
+    return this.levels.level(who);
+  }
+
+  async stats(): Promise<PeerStat[]> {
+    const out: PeerStat[] = [];
+    for (const [id, p] of this.peers) {
+      out.push(...(await p.videoStats().catch(() => [])));
+      out.push({ peerId: id, kind: 'audio', rms: this.levels.level(id) });
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.hangUpAll();
+    this.screenStream?.getTracks().forEach((t) => t.stop());
+    this.cameraStream.getTracks().forEach((t) => t.stop());
+    this.levels.close();
+    this.events.clear();
+  }
+
+  private peer(peerId: string): BrowserPeer | null {
+    const existing = this.peers.get(peerId);
+    if (existing || this.closed) return existing ?? null;
+    if (!BrowserEngine.supported()) {
+      this.events.emit('error', { message: 'This browser cannot make video calls (no WebRTC). Chat still works.' });
+      return null;
+    }
+    const peer = new BrowserPeer(
+      peerId,
+      isPolite(this.selfId, peerId),
+      this.iceServers,
+      { cameraStream: this.cameraStream, audio: this.audio, video: this.video, screenStream: this.screenStream },
+      {
+        send: (kind, data) =>
+          void this.sendSignal(peerId, kind, data).catch((err: unknown) => console.warn(`signal ${kind} to ${peerId} failed`, err)),
+        localStreams: () => localStreamMap(this.cameraStream.id, this.screenStream?.id),
+        stream: (kind, stream) => this.events.emit('remote-stream', { peerId, kind, stream }),
+        audioTrack: (track) => this.levels.watch(peerId, track),
+        state: (state) => this.events.emit('peer-connection', { peerId, state }),
+        failed: (failed) => this.events.emit('peer-failed', { peerId, failed }),
+      },
+    );
+    this.peers.set(peerId, peer);
+    this.events.emit('peer-connection', { peerId, state: 'new' });
+    return peer;
+  }
+
+  private describe(hasMic: boolean, hasCamera: boolean): LocalMediaState {
+    return {
+      mic: hasMic,
+      camera: hasCamera,
+      screen: false,
+      hasMic,
+      hasCamera,
+      cameraStream: this.preview(),
+      screenStream: null,
+      micDeviceId: this.audio?.getSettings().deviceId ?? '',
+      cameraDeviceId: this.video?.getSettings().deviceId ?? '',
+    };
+  }
+
+  /** A fresh video-only stream for the self preview, so the view re-attaches it when the camera changes. */
+  private preview(): MediaStream | null {
+    return this.video ? new MediaStream([this.video]) : null;
+  }
+
+  private update(change: Partial<LocalMediaState>): void {
+    const next = { ...this.state, ...change };
+    const video = this.video;
+    if (!video) next.cameraStream = null;
+    else if (!this.state.cameraStream || this.state.cameraStream.getVideoTracks()[0] !== video) next.cameraStream = this.preview();
+    next.micDeviceId = this.audio?.getSettings().deviceId ?? '';
+    next.cameraDeviceId = video?.getSettings().deviceId ?? '';
+    this.state = next;
+    this.events.emit('local', next);
+  }
+}
