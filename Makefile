@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/parley-app/parley/internal/version.Version=$(VERSION)
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
                   frontend/svelte.config.js frontend/tsconfig.json frontend/package.json -type f 2>/dev/null)
 
-.PHONY: all deps run app server frontend test test-go test-fuzz test-frontend test-interop test-desktop bench clean
+.PHONY: all deps run app server frontend test test-go test-fuzz test-frontend test-interop test-e2e test-desktop bench clean
 
 all: server app
 
@@ -42,7 +42,7 @@ run: app
 
 # --- tests ----------------------------------------------------------------------------------------------------
 test: deps frontend
-	$(MAKE) test-go test-fuzz test-frontend test-interop test-desktop
+	$(MAKE) test-go test-fuzz test-frontend test-interop test-e2e test-desktop
 	@echo "make test: all suites passed"
 
 test-go:
@@ -58,6 +58,10 @@ test-frontend: frontend/node_modules/.installed
 
 test-interop: bin/parley-server test/interop/node_modules/.installed
 	cd test/interop && PARLEY_SERVER=$(CURDIR)/bin/parley-server node --test --test-concurrency=1
+
+# Calls in real Chromium, inside a network namespace that has only loopback (DESIGN.md 3.3).
+test-e2e: bin/parley-server test/e2e/node_modules/.installed
+	scripts/test-e2e.sh
 
 test-desktop: app
 	scripts/test-desktop.sh
