@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/parley-app/parley/internal/version.Version=$(VERSION)
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
                   frontend/svelte.config.js frontend/tsconfig.json frontend/package.json -type f 2>/dev/null)
 
-.PHONY: all deps run app server frontend test test-go test-fuzz test-frontend test-interop test-e2e test-desktop bench clean
+.PHONY: all deps run build app server frontend test test-go test-fuzz test-frontend test-interop test-e2e test-desktop bench clean
 
 all: server app
 
@@ -36,6 +36,8 @@ server: bin/parley-server
 
 app: deps bin/wails frontend/dist/index.html
 	bin/wails build -s -tags $(TAGS) -ldflags '$(LDFLAGS)' -o parley
+
+build: app
 
 run: app
 	./build/bin/parley

@@ -82,13 +82,23 @@ func (s *Server) ServeTLS(ln net.Listener, certFile, keyFile string) error {
 	return s.http.ServeTLS(ln, "", "")
 }
 
-// Shutdown tells every client `server-closing`, closes their connections (after what is queued for them is
-// written) and stops the HTTP server. It returns when all is closed or ctx is done, whichever comes first.
-func (s *Server) Shutdown(ctx context.Context) error {
+// Reasons a server gives in `server-closing`.
+const (
+	ReasonShutdown    = "shutdown"     // the server process is stopping
+	ReasonHostStopped = "host-stopped" // the desktop app that hosted the room stopped hosting
+)
+
+// Shutdown tells every client `server-closing` {reason: "shutdown"}, closes their connections (after what is
+// queued for them is written) and stops the HTTP server. It returns when all is closed or ctx is done,
+// whichever comes first.
+func (s *Server) Shutdown(ctx context.Context) error { return s.ShutdownWith(ctx, ReasonShutdown) }
+
+// ShutdownWith is Shutdown with another reason for the clients.
+func (s *Server) ShutdownWith(ctx context.Context, reason string) error {
 	if !s.closing.CompareAndSwap(false, true) {
 		return nil
 	}
-	s.tellClosing(ctx)
+	s.tellClosing(ctx, reason)
 	s.io.DisconnectSockets(true)
 	done := make(chan struct{})
 	go func() { s.conns.Wait(); close(done) }()
@@ -107,9 +117,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // tellClosing sends every client `server-closing` and waits (at most a second, or until ctx is done) until
 // each has been written. A plain Emit followed by a disconnect can lose the message: the engine's websocket
 // transport closes without draining its write queue.
-func (s *Server) tellClosing(ctx context.Context) {
+func (s *Server) tellClosing(ctx context.Context, reason string) {
 	frames := s.io.Encoder().Encode(&parser.Packet{
-		Type: parser.EVENT, Nsp: "/", Data: []any{"server-closing", map[string]any{"reason": "shutdown"}},
+		Type: parser.EVENT, Nsp: "/", Data: []any{"server-closing", map[string]any{"reason": reason}},
 	})
 	var written sync.WaitGroup
 	s.io.Sockets().Sockets().Range(func(_ socket.SocketId, sock *socket.Socket) bool {
