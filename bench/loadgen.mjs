@@ -365,7 +365,7 @@ async function idle(count, roomSize) {
   }
   const joinSeconds = (performance.now() - t0) / 1000;
   const cpu1 = serverCpuUs(), t1 = performance.now();
-  // Settle: let every connection go through at least one ping/pong (interval 4 s) and the joins' garbage go.
+  // Settle: let every connection go through at least one ping/pong (interval 3 s) and the joins' garbage go.
   await sleep(opts.settle * 1000);
   const rssAfter = serverRssKiB();
   const idleCpu = (100 * (serverCpuUs() - cpu1)) / ((performance.now() - t1) * 1000);

@@ -59,7 +59,7 @@ const server = http.createServer((req, res) => {
 });
 
 const io = new Server(server, {
-  pingInterval: 4000,
+  pingInterval: 3000,
   pingTimeout: 5000,
   maxHttpBufferSize: 128 * 1024,
   serveClient: false,

@@ -14,7 +14,7 @@ type Config struct {
 	History      int           // chat messages a room keeps; default 200
 	ICEServers   []ICEServer   // handed to clients in the join ack
 	CORSOrigins  []string      // origins allowed besides the server's own and the desktop app's; "*" allows any
-	PingInterval time.Duration // default 4 s
+	PingInterval time.Duration // default 3 s
 	PingTimeout  time.Duration // default 5 s: a frozen peer is gone within interval+timeout
 	Limits       *Limits       // per-socket budgets; nil: DefaultLimits(); &Limits{}: none
 	Frontend     fs.FS         // the built web frontend served at /; nil: a page that says it is missing
@@ -64,7 +64,7 @@ func (c Config) withDefaults() Config {
 		c.History = 200
 	}
 	if c.PingInterval <= 0 {
-		c.PingInterval = 4 * time.Second
+		c.PingInterval = 3 * time.Second
 	}
 	if c.PingTimeout <= 0 {
 		c.PingTimeout = 5 * time.Second

@@ -315,7 +315,7 @@ func TestOversizedMessageClosesOnlyThatConnection(t *testing.T) {
 // the default ping settings.
 func TestFrozenPeerIsDetectedWithin10s(t *testing.T) {
 	if testing.Short() {
-		t.Skip("takes up to 9 s")
+		t.Skip("takes up to 8 s")
 	}
 	srv := startServer(t, Config{})
 	proxy := newFreezableProxy(t, srv.addr)

@@ -199,7 +199,7 @@ describe('server shutdown', { timeout: SUITE_TIMEOUT_MS }, () => {
 });
 
 describe('heartbeat', { timeout: SUITE_TIMEOUT_MS }, () => {
-  test('a frozen peer (no pong) is detected within 9 s: peer-left {id, reason:"disconnected"} (websocket and polling)', async (t) => {
+  test('a frozen peer (no pong) is detected within 8 s: peer-left {id, reason:"disconnected"} (websocket and polling)', async (t) => {
     const srv = await startServer(t);
     const r = room();
     const observer = await joined(t, srv.url, 'websocket', r, 'Observer');
@@ -218,7 +218,7 @@ describe('heartbeat', { timeout: SUITE_TIMEOUT_MS }, () => {
     }
     const took = Date.now() - since;
     t.diagnostic(`frozen peers detected after ${took} ms`);
-    assert.ok(took <= 10000, `detected within 9 s (+1 s slack for a loaded machine), took ${took} ms`);
+    assert.ok(took <= 10000, `detected within 8 s (+2 s slack for a loaded machine; the issue asks for 10 s), took ${took} ms`);
     assert.ok(observer.socket.connected, 'the observer (answering pings) stays connected');
     assert.deepEqual(await healthz(srv.url).then((h) => h.participants), 1);
   });

@@ -37,13 +37,13 @@ describe('transport upgrade', { timeout: SUITE_TIMEOUT_MS }, () => {
 });
 
 describe('Engine.IO handshake', { timeout: SUITE_TIMEOUT_MS }, () => {
-  test('ping 4 s / timeout 5 s, max payload 128 KiB, websocket upgrade offered', async (t) => {
+  test('ping 3 s / timeout 5 s, max payload 128 KiB, websocket upgrade offered', async (t) => {
     const srv = await startServer(t);
     const res = await httpRequest(`${srv.url}/socket.io/?EIO=4&transport=polling`);
     assert.equal(res.status, 200, res.body);
     assert.equal(res.body[0], '0', `an Engine.IO open packet: ${res.body}`);
     const open = JSON.parse(res.body.slice(1));
-    assert.equal(open.pingInterval, 4000);
+    assert.equal(open.pingInterval, 3000);
     assert.equal(open.pingTimeout, 5000);
     assert.equal(open.maxPayload, 128 * 1024);
     assert.deepEqual(open.upgrades, ['websocket']);
