@@ -2,6 +2,7 @@ package signal
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -201,6 +202,24 @@ func checkRoom(room string) *Error {
 		}
 	}
 	return nil
+}
+
+// CheckRoom checks a room name against the protocol's rule, for callers that validate before they connect
+// (the desktop app's command line).
+func CheckRoom(room string) error {
+	if err := checkRoom(room); err != nil {
+		return errors.New(strings.TrimPrefix(err.Message, "room: "))
+	}
+	return nil
+}
+
+// CleanName trims a display name and checks it against the protocol's rule.
+func CleanName(name string) (string, error) {
+	clean, err := cleanName(name)
+	if err != nil {
+		return "", errors.New(strings.TrimPrefix(err.Message, "name: "))
+	}
+	return clean, nil
 }
 
 // cleanName trims a display name and checks it.
