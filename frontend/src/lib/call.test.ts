@@ -66,6 +66,9 @@ class FakeEngine implements CallEngine {
   async stats(): Promise<PeerStat[]> {
     return [{ peerId: 'p1', kind: 'audio', rms: 0.5 }];
   }
+  localTracks() {
+    return { audio: null, video: null, screen: null };
+  }
   close() {
     this.log.push('close');
   }

@@ -1,8 +1,79 @@
 // The desktop shell's bindings (Wails), used only when the page runs inside the Parley app. Wails injects
-// `window.go.<package>.<Type>.<Method>` before the page's scripts run; in a browser there is no `window.go`.
+// `window.go.<package>.<Type>.<Method>` before the page's scripts run; in a browser there is no `window.go`,
+// and every function here is a harmless no-op (or resolves with an empty value) there.
 
-interface AppBindings {
+/** The built-in room server of the app (docs: issue 4 contract). */
+export interface HostInfo {
+  active: boolean;
+  port: number;
+  /** http://127.0.0.1:PORT: where the app's own page connects. */
+  localURL: string;
+  /** http://ADDR:PORT for every non-loopback address of the machine (IPv6 in brackets); may be empty. */
+  urls: string[];
+}
+
+/** The app's settings (os.UserConfigDir()/parley/settings.json). */
+export interface AppSettings {
+  name: string;
+  /** Most recent first, at most 10. */
+  recentServers: string[];
+  recentRooms: string[];
+  /** "camera"/"microphone"/"screen" → allowed: the Go side owns these; the page keeps them as they are. */
+  permissions?: Record<string, boolean>;
+}
+
+/** What the command line asked for: act at once. */
+export interface LaunchOptions {
+  mode: '' | 'host' | 'join';
+  server: string;
+  room: string;
+  name: string;
+  stats: boolean;
+}
+
+export interface RemoteStatsEntry {
+  peer: string;
+  name: string;
+  framesDecoded: number;
+  fps: number;
+  width: number;
+  height: number;
+  audioLevel: number;
+  rttMs: number;
+}
+
+export interface TrackReport {
+  live: boolean;
+  label: string;
+}
+
+export interface LocalStatsEntry {
+  camera: TrackReport;
+  microphone: TrackReport;
+  screen: TrackReport;
+  /** Others in the room now. */
+  peers: number;
+  /** Chat messages in the room's history the page holds. */
+  chatMessages: number;
+}
+
+/** What the page hands ReportStats once a second (app.StatsReport). */
+export interface StatsReport {
+  peers: RemoteStatsEntry[];
+  local: LocalStatsEntry;
+}
+
+/** The Go methods bound to the page (package app, type App). Any may be missing (older app, browser). */
+export interface AppBindings {
   FrontendReady?: (view: string) => Promise<void>;
+  StartHosting?: (req: { port: number }) => Promise<HostInfo>;
+  StopHosting?: () => Promise<void>;
+  Hosting?: () => Promise<HostInfo>;
+  LoadSettings?: () => Promise<AppSettings>;
+  SaveSettings?: (s: AppSettings) => Promise<void>;
+  Launch?: () => Promise<LaunchOptions>;
+  ReportStats?: (r: StatsReport) => Promise<void>;
+  SetRoomPeers?: (n: number) => Promise<void>;
 }
 
 function appBindings(): AppBindings | undefined {
@@ -13,6 +84,115 @@ function appBindings(): AppBindings | undefined {
 /** Whether the page runs in the desktop app (its bindings are present). */
 export function inDesktopApp(): boolean {
   return typeof (globalThis as { go?: unknown }).go === 'object';
+}
+
+/** Whether the app can host a room (the binding exists). */
+export function canHost(): boolean {
+  return typeof appBindings()?.StartHosting === 'function';
+}
+
+type Method = keyof AppBindings;
+
+/**
+ * Calls a bound method, waiting (bounded) for the bindings when the page is in the app but they are not there
+ * yet. Resolves undefined when the method does not exist (the browser build, an older app).
+ */
+async function call<M extends Method>(method: M, ...args: Parameters<NonNullable<AppBindings[M]>>): Promise<Awaited<ReturnType<NonNullable<AppBindings[M]>>> | undefined> {
+  if (!inDesktopApp()) return undefined;
+  for (let tries = 0; typeof appBindings()?.[method] !== 'function'; tries++) {
+    if (tries >= 50) return undefined; // 5 s: the app does not have it
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const fn = appBindings()![method] as unknown as (...a: unknown[]) => Promise<unknown>;
+  return (await fn(...args)) as Awaited<ReturnType<NonNullable<AppBindings[M]>>>;
+}
+
+/** Starts (or finds running) the app's room server. Throws what the app reports (e.g. no port). */
+export async function startHosting(port = 0): Promise<HostInfo> {
+  const info = await call('StartHosting', { port });
+  if (!info) throw new Error('This version of Parley cannot host rooms.');
+  return normalizeHostInfo(info);
+}
+
+/** Stops hosting: the server tells every guest the host ended the room. */
+export async function stopHosting(): Promise<void> {
+  await call('StopHosting');
+}
+
+/** The app's room server now (inactive outside the app). */
+export async function hostingInfo(): Promise<HostInfo> {
+  try {
+    return normalizeHostInfo(await call('Hosting'));
+  } catch {
+    return normalizeHostInfo(undefined);
+  }
+}
+
+export function normalizeHostInfo(v: Partial<HostInfo> | null | undefined): HostInfo {
+  return {
+    active: v?.active === true,
+    port: typeof v?.port === 'number' ? v.port : 0,
+    localURL: typeof v?.localURL === 'string' ? v.localURL : '',
+    urls: Array.isArray(v?.urls) ? v.urls.filter((u): u is string => typeof u === 'string' && u !== '') : [],
+  };
+}
+
+/** The app's settings, or undefined outside the app (or if it cannot read them). */
+export async function loadAppSettings(): Promise<AppSettings | undefined> {
+  try {
+    const s = await call('LoadSettings');
+    if (!s) return undefined;
+    const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    return {
+      name: typeof s.name === 'string' ? s.name : '',
+      recentServers: list(s.recentServers),
+      recentRooms: list(s.recentRooms),
+      permissions: s.permissions && typeof s.permissions === 'object' ? s.permissions : {},
+    };
+  } catch (err) {
+    console.warn('LoadSettings failed', err);
+    return undefined;
+  }
+}
+
+/** Saves the app's settings; false when not in the app or the app failed (remembering is a convenience). */
+export async function saveAppSettings(s: AppSettings): Promise<boolean> {
+  try {
+    if (typeof appBindings()?.SaveSettings !== 'function') return false;
+    await call('SaveSettings', s);
+    return true;
+  } catch (err) {
+    console.warn('SaveSettings failed', err);
+    return false;
+  }
+}
+
+/** What the command line asked for; `mode: ''` (nothing to do) outside the app. */
+export async function launchOptions(): Promise<LaunchOptions> {
+  try {
+    return parseLaunch(await call('Launch'));
+  } catch (err) {
+    console.warn('Launch failed', err);
+    return parseLaunch(undefined);
+  }
+}
+
+export function parseLaunch(v: Partial<LaunchOptions> | null | undefined): LaunchOptions {
+  const str = (x: unknown) => (typeof x === 'string' ? x : '');
+  const mode = v?.mode === 'host' || v?.mode === 'join' ? v.mode : '';
+  return { mode, server: str(v?.server), room: str(v?.room), name: str(v?.name), stats: v?.stats === true };
+}
+
+/** Hands the app one stats report (fire and forget). */
+export function reportStats(r: StatsReport): void {
+  const fn = appBindings()?.ReportStats;
+  if (typeof fn === 'function') fn(r).catch((err: unknown) => console.warn('ReportStats failed', err));
+}
+
+/** Tells the app how many others are in the room now (it asks before closing the window if any). */
+export function setRoomPeers(n: number): void {
+  const fn = appBindings()?.SetRoomPeers;
+  if (typeof fn === 'function') fn(n).catch((err: unknown) => console.warn('SetRoomPeers failed', err));
 }
 
 /**
@@ -27,14 +207,5 @@ export function notifyFrontendReady(view: string): void {
 }
 
 function callReady(view: string): void {
-  let tries = 0;
-  const attempt = () => {
-    const fn = appBindings()?.FrontendReady;
-    if (typeof fn === 'function') {
-      fn(view).catch((err: unknown) => console.warn('FrontendReady failed', err));
-    } else if (++tries < 50) {
-      setTimeout(attempt, 100); // bindings not set up yet
-    }
-  };
-  attempt();
+  call('FrontendReady', view).catch((err: unknown) => console.warn('FrontendReady failed', err));
 }

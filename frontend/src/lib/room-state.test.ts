@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from './protocol';
-import { initialRoomState, participants, reduceRoom, type RoomAction, type RoomState } from './room-state';
+import { HOST_ENDED, initialRoomState, participants, reduceRoom, type RoomAction, type RoomState } from './room-state';
 import { joinResult } from './testing';
 
 const msg = (id: number, from = 'p1', text = `m${id}`, ts = 1000 + id): ChatMessage => ({ id, from, name: 'Grace', text, ts });
@@ -93,6 +93,14 @@ describe('reduceRoom', () => {
     expect(s.notice).toBe('The server is shutting down.');
     const t = run(joined, { type: 'connection', state: 'closed' });
     expect(t.notice).toBe('Disconnected from the server.');
+  });
+
+  it('says the host ended the room on host-stopped, and ends without peers', () => {
+    const s = run(joined, { type: 'server-closing', reason: 'host-stopped' }, { type: 'connection', state: 'closed' });
+    expect(s.phase).toBe('left');
+    expect(s.notice).toBe(HOST_ENDED);
+    expect(s.notice).toBe('The host ended the room.');
+    expect(s.peers).toEqual([]);
   });
 
   it('says so when the connection drops because the server shut down', () => {

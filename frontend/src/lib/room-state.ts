@@ -36,6 +36,7 @@ export type RoomAction =
   | { type: 'left'; notice?: string };
 
 const SERVER_CLOSING = 'The server is shutting down.';
+export const HOST_ENDED = 'The host ended the room.';
 
 export function initialRoomState(room: string): RoomState {
   return {
@@ -93,11 +94,14 @@ export function reduceRoom(s: RoomState, a: RoomAction): RoomState {
         return { ...s, connection: a.state, phase: 'rejoining', notice };
       }
       if (a.state === 'closed') {
+        if (s.notice === HOST_ENDED) return { ...s, connection: a.state, phase: 'left', peers: [] };
         return { ...s, connection: a.state, phase: 'left', notice: s.notice || 'Disconnected from the server.' };
       }
       return { ...s, connection: a.state };
     }
     case 'server-closing':
+      // host-stopped: the desktop app that hosted the room stopped; the connection closes for good.
+      if (a.reason === 'host-stopped') return { ...s, notice: HOST_ENDED };
       return { ...s, notice: SERVER_CLOSING };
     case 'notice':
       return { ...s, notice: a.text };

@@ -45,6 +45,16 @@ describe('RoomSession', () => {
     await expect(session.sendChat('spam')).rejects.toMatchObject({ code: 'rate-limited' });
   });
 
+  it('ends (no rejoin) when the host stops hosting', async () => {
+    const { client, session } = await joinedSession();
+    client.events.emit('server-closing', { reason: 'host-stopped' });
+    client.setState('closed'); // the signaling client does not reconnect after host-stopped
+    await flush();
+    expect(session.get().phase).toBe('left');
+    expect(session.get().notice).toBe('The host ended the room.');
+    expect(client.joins).toHaveLength(1);
+  });
+
   it('rejoins after a reconnection with the same request', async () => {
     const { client, session } = await joinedSession();
     client.setState('reconnecting');

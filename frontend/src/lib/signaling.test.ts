@@ -260,4 +260,34 @@ describe('server restart', () => {
     expect(connects).toBe(0);
     expect(client.state).toBe('closed');
   });
+
+  it('never reconnects after host-stopped: the host ended the room', async () => {
+    const { fake, client } = await connected(undefined, { serverRestartDelayMs: 10 });
+    vi.useFakeTimers();
+    const states: string[] = [];
+    const reasons: string[] = [];
+    client.on('state', (s) => states.push(s));
+    client.on('server-closing', (p) => reasons.push(p.reason));
+    let connects = 0;
+    fake.connect = () => void connects++;
+    fake.fire('server-closing', { reason: 'host-stopped' });
+    fake.drop(true);
+    vi.advanceTimersByTime(10000);
+    expect(reasons).toEqual(['host-stopped']);
+    expect(states).toEqual(['closed']);
+    expect(connects).toBe(0);
+    expect(client.state).toBe('closed');
+  });
+
+  it('after host-stopped, also stops socket.io-client retrying a connection that merely dropped', async () => {
+    const { fake, client } = await connected(undefined, { serverRestartDelayMs: 10 });
+    let disconnects = 0;
+    const disconnect = fake.disconnect.bind(fake);
+    fake.disconnect = () => (disconnects++, disconnect());
+    fake.fire('server-closing', { reason: 'host-stopped' });
+    fake.drop(false); // the transport closed before the server's disconnect arrived: socket.io-client would retry
+    expect(disconnects).toBe(1);
+    expect(fake.active).toBe(false);
+    expect(client.state).toBe('closed');
+  });
 });

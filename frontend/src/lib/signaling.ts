@@ -46,7 +46,8 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** How long a request waits for its ack before it fails with `timeout`. Default 8 s. */
   ackTimeoutMs?: number;
-  /** Reconnect after a dropped connection (default true), also after the server announced `server-closing`. */
+  /** Reconnect after a dropped connection (default true), also after the server announced `server-closing`
+   *  with reason `shutdown` (never after `host-stopped`: that room is over). */
   reconnection?: boolean;
   /** After `server-closing`, wait this long (plus up to as much again, at random) before reconnecting, so that
    *  a restarting server is not hit by every client at once. Default 2 s. */
@@ -69,12 +70,17 @@ export interface SocketLike {
 
 const DEFAULT_TIMEOUT_MS = 8000;
 
+/** The `server-closing` reason of a desktop host that stopped hosting: the room is over, do not reconnect. */
+export const HOST_STOPPED = 'host-stopped';
+
 export class SignalingClient {
   private readonly events = new Emitter<ClientEvents>();
   private readonly ackTimeoutMs: number;
   private _state: ConnectionState = 'connecting';
   /** The server said it is shutting down: its disconnect is a restart to wait out, not the end. */
   private serverClosing = false;
+  /** The desktop host ended the room (`server-closing` reason `host-stopped`): never reconnect. */
+  private hostStopped = false;
   private restartTimer: ReturnType<typeof setTimeout> | null = null;
   private closedByUs = false;
 
@@ -90,7 +96,11 @@ export class SignalingClient {
       this.setState('connected');
     });
     socket.on('disconnect', () => {
-      if (socket.active) {
+      if (this.hostStopped) {
+        // The room is over: stop socket.io-client's own retries too (it retries when the connection merely drops).
+        if (socket.active) socket.disconnect();
+        this.setState('closed');
+      } else if (socket.active) {
         this.setState('reconnecting');
       } else if (this.serverClosing && !this.closedByUs && this.restartDelayMs !== null) {
         // socket.io-client does not retry after the server ends a connection on purpose; a shutdown is
@@ -134,7 +144,9 @@ export class SignalingClient {
     socket.on('server-closing', (p: unknown) => {
       this.serverClosing = true;
       const o = p as Record<string, unknown> | null;
-      this.events.emit('server-closing', { reason: o && typeof o.reason === 'string' ? o.reason : '' });
+      const reason = o && typeof o.reason === 'string' ? o.reason : '';
+      if (reason === HOST_STOPPED) this.hostStopped = true;
+      this.events.emit('server-closing', { reason });
     });
   }
 

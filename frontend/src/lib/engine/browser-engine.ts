@@ -7,7 +7,7 @@ import { BrowserPeer } from './browser-peer';
 import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS, describeDeviceError, describeScreenError, type Captured } from './capture';
 import { isPolite } from './negotiator';
 import { localStreamMap } from './stream-kinds';
-import type { CallEngine, DeviceInfo, EngineEvents, LocalMediaState, PeerStat, SignalSender } from './types';
+import type { CallEngine, DeviceInfo, EngineEvents, LocalMediaState, LocalTracks, PeerStat, SignalSender } from './types';
 
 export class BrowserEngine implements CallEngine {
   private readonly events = new Emitter<EngineEvents>();
@@ -194,6 +194,10 @@ export class BrowserEngine implements CallEngine {
     return out;
   }
 
+  localTracks(): LocalTracks {
+    return { audio: this.audio, video: this.video, screen: this.screenStream?.getVideoTracks()[0] ?? null };
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -208,7 +212,7 @@ export class BrowserEngine implements CallEngine {
     const existing = this.peers.get(peerId);
     if (existing || this.closed) return existing ?? null;
     if (!BrowserEngine.supported()) {
-      this.events.emit('error', { message: 'This browser cannot make video calls (no WebRTC). Chat still works.' });
+      this.events.emit('error', { message: 'Video calls need WebRTC, which is missing here (the Linux app gets video with its native media engine). Chat works.' });
       return null;
     }
     const peer = new BrowserPeer(

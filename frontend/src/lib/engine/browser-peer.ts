@@ -107,11 +107,26 @@ export class BrowserPeer {
     for (const s of this.remote.values()) for (const t of s.getVideoTracks()) if (t.readyState === 'live') live.add(t.id);
     const out: PeerStat[] = [];
     const report = await this.pc.getStats();
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+    let rttMs = 0;
+    report.forEach((r: Record<string, unknown>) => {
+      if (r.type === 'candidate-pair' && r.state === 'succeeded' && r.nominated === true && typeof r.currentRoundTripTime === 'number') {
+        rttMs = r.currentRoundTripTime * 1000;
+      }
+    });
     report.forEach((r: Record<string, unknown>) => {
       if (r.type !== 'inbound-rtp' || r.kind !== 'video' || typeof r.trackIdentifier !== 'string') return;
       const kind = this.trackKinds.get(r.trackIdentifier);
       if (!kind || !live.has(r.trackIdentifier)) return;
-      out.push({ peerId: this.peerId, kind, framesDecoded: typeof r.framesDecoded === 'number' ? r.framesDecoded : 0 });
+      out.push({
+        peerId: this.peerId,
+        kind,
+        framesDecoded: num(r.framesDecoded),
+        width: num(r.frameWidth),
+        height: num(r.frameHeight),
+        fps: num(r.framesPerSecond),
+        rttMs,
+      });
     });
     return out;
   }

@@ -35,7 +35,20 @@ export interface PeerStat {
   peerId: string;
   kind: StreamKind | 'audio';
   framesDecoded?: number;
+  /** Video: the size of the last decoded frame, and the decoder's frame rate, where the engine knows them. */
+  width?: number;
+  height?: number;
+  fps?: number;
+  /** The connection's round-trip time now, in ms, where the engine knows it. */
+  rttMs?: number;
   rms?: number;
+}
+
+/** The tracks we capture now (null where there is none): for the desktop app's --stats. */
+export interface LocalTracks {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+  screen: MediaStreamTrack | null;
 }
 
 export interface EngineEvents {
@@ -80,6 +93,8 @@ export interface CallEngine {
   /** RMS (0..1) of a participant's audio now: a peer id, or 'self'. 0 when there is none. */
   audioLevel(who: string): number;
   stats(): Promise<PeerStat[]>;
+  /** The tracks captured now. */
+  localTracks(): LocalTracks;
   /** Stops everything: peer connections, capture, audio analysis. */
   close(): void;
 }
