@@ -8,7 +8,7 @@ LDFLAGS := -X github.com/parley-app/parley/internal/version.Version=$(VERSION)
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
                   frontend/svelte.config.js frontend/tsconfig.json frontend/package.json -type f 2>/dev/null)
 
-.PHONY: all deps run build app server frontend test test-go test-fuzz test-frontend test-interop test-e2e test-desktop bench clean
+.PHONY: all deps run build app server frontend test test-go test-fuzz test-frontend test-interop test-e2e test-desktop test-desktop-e2e bench clean
 
 all: server app
 
@@ -44,7 +44,7 @@ run: app
 
 # --- tests ----------------------------------------------------------------------------------------------------
 test: deps frontend
-	$(MAKE) test-go test-fuzz test-frontend test-interop test-e2e test-desktop
+	$(MAKE) test-go test-fuzz test-frontend test-interop test-e2e test-desktop test-desktop-e2e
 	@echo "make test: all suites passed"
 
 test-go:
@@ -67,6 +67,10 @@ test-e2e: bin/parley-server test/e2e/node_modules/.installed
 
 test-desktop: app
 	scripts/test-desktop.sh
+
+# The desktop app hosting and joining, with browser guests, under Xvfb in a network namespace of its own.
+test-desktop-e2e: app bin/parley-server test/desktop/node_modules/.installed
+	scripts/test-desktop-e2e.sh
 
 # --- benchmarks -----------------------------------------------------------------------------------------------
 bench: deps bin/parley-server bench/node_modules/.installed

@@ -1,0 +1,541 @@
+// Helpers for the desktop end-to-end suite: one Xvfb for the suite, the real Parley app (build/bin/parley) with
+// its stdout parsed (the `hosting on URL` line and the --stats JSON lines), parley-server, headless Chromium
+// guests (Playwright, Debian Chromium), xdotool input into the app window, bounded waits, and failure artefacts
+// (screenshots of the screen and the pages, app/server/page logs) in test-results/desktop/. Run it through
+// scripts/test-desktop-e2e.sh, which gives the suite a network and PID namespace with only loopback.
+import { spawn, execFile } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '../..');
+export const RESULTS_DIR = path.join(ROOT, 'test-results', 'desktop');
+export const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
+export const APP = path.resolve(ROOT, process.env.PARLEY_APP || 'build/bin/parley');
+export const SERVER = path.resolve(ROOT, process.env.PARLEY_SERVER || 'bin/parley-server');
+
+/** Every bound is multiplied by PARLEY_E2E_SLOW (default 1). */
+const SLOW = Number(process.env.PARLEY_E2E_SLOW || 1) || 1;
+export const ms = (n) => Math.round(n * SLOW);
+
+export const UI_TIMEOUT = ms(15000);
+/** From the app's start to its first stdout line / first stats line (WebKit start-up under Xvfb: 1–2 s idle). */
+const APP_START_TIMEOUT = ms(40000);
+const XVFB_TIMEOUT = ms(10000);
+const SERVER_START_TIMEOUT = ms(10000);
+const BROWSER_LAUNCH_TIMEOUT = ms(30000);
+const PAGE_LOAD_TIMEOUT = ms(15000);
+const CLOSE_TIMEOUT = ms(10000);
+const TOOL_TIMEOUT = ms(10000);
+const LOG_TAIL = 512 * 1024;
+
+export const sleep = (n) => new Promise((resolve) => setTimeout(resolve, n));
+const run = promisify(execFile);
+
+// Every child is killed when the test process exits, whatever happens (the PID namespace is the backstop).
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) {
+    try { process.kill(-c.pid, 'SIGKILL'); } catch { try { c.kill('SIGKILL'); } catch { /* gone */ } }
+  }
+});
+
+let tmp;
+export function tempDir() {
+  if (!tmp) {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-desktop-'));
+    process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+  }
+  return tmp;
+}
+
+/** Polls `probe()` until `check(value)`; bounded; throws with `what` and the last value seen. */
+export async function until(probe, check, { timeout = UI_TIMEOUT, interval = 200, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  let lastErr;
+  for (;;) {
+    try {
+      last = await probe();
+      lastErr = undefined;
+      if (check(last)) return last;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() >= deadline) {
+      const seen = lastErr ? `last error: ${lastErr.message.split('\n')[0]}` : `last seen: ${JSON.stringify(last)}`;
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; ${seen}`);
+    }
+    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort() {
+  const srv = net.createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address();
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+/** Spawns a process in its own process group (so its helpers die with it), logging into `sink.keep`. */
+function spawnLogged(cmd, args, sink, opts = {}) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
+  children.add(child);
+  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+    children.delete(child);
+    sink.keep(`--- ${path.basename(cmd)} exited: code ${code}, signal ${signal}\n`);
+    resolve({ code, signal });
+  }));
+  child.on('error', (err) => sink.keep(`--- spawn error: ${err.message}\n`));
+  return child;
+}
+
+/** Ends a process group: SIGTERM, then SIGKILL after `grace` ms. */
+async function endGroup(child, grace = CLOSE_TIMEOUT) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exited;
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+  let timer;
+  const res = await Promise.race([child.exited, new Promise((r) => { timer = setTimeout(r, grace, null); })]);
+  clearTimeout(timer);
+  if (res === null) {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    return child.exited;
+  }
+  // The leader is gone; make sure no helper of its group is left.
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+  return res;
+}
+
+class Log {
+  constructor() { this.text = ''; }
+  keep(s) {
+    this.text += s;
+    if (this.text.length > LOG_TAIL) this.text = this.text.slice(-LOG_TAIL);
+  }
+}
+
+// --- Xvfb -------------------------------------------------------------------------------------------------------
+
+/** One X server for the suite (1280×800); `display` is ":N". */
+export class Xvfb {
+  constructor() {
+    this.log = new Log();
+    this.display = '';
+    this.child = null;
+  }
+
+  async start() {
+    const dir = tempDir();
+    const displayFile = path.join(dir, 'xvfb-display');
+    const fd = fs.openSync(displayFile, 'w');
+    try {
+      this.child = spawnLogged('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x800x24', '-nolisten', 'tcp'], this.log,
+        { stdio: ['ignore', 'pipe', 'pipe', fd] });
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.child.stderr.on('data', (c) => this.log.keep(c.toString()));
+    const n = await until(() => fs.readFileSync(displayFile, 'utf8').replace(/\D/g, ''), (s) => {
+      if (this.child.exitCode !== null) throw new Error(`Xvfb exited:\n${this.log.text.slice(-2000)}`);
+      return s !== '';
+    }, { timeout: XVFB_TIMEOUT, interval: 100, what: 'Xvfb to report its display' });
+    this.display = `:${n}`;
+    return this;
+  }
+
+  env() { return { ...process.env, DISPLAY: this.display }; }
+
+  /** A screenshot of the whole screen (`import -window root`). */
+  async screenshot(file) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await run('import', ['-window', 'root', file], { env: this.env(), timeout: TOOL_TIMEOUT });
+    return file;
+  }
+
+  /** Distinct colours and light pixels (ppm) of an image: a blank screen has a handful of colours, the app thousands. */
+  async imageStats(file) {
+    const { stdout: colours } = await run('convert', [file, '-format', '%k', 'info:'], { timeout: TOOL_TIMEOUT });
+    const { stdout: bright } = await run('convert', [file, '-colorspace', 'Gray', '-threshold', '70%', '-format', '%[fx:int(mean*1000000)]', 'info:'],
+      { timeout: TOOL_TIMEOUT });
+    return { colours: Number(colours.trim()), brightPpm: Number(bright.trim()) };
+  }
+
+  async xdotool(...args) {
+    const { stdout } = await run('xdotool', args, { env: this.env(), timeout: TOOL_TIMEOUT });
+    return stdout;
+  }
+
+  async stop() { await endGroup(this.child, 3000); }
+}
+
+// --- the app ----------------------------------------------------------------------------------------------------
+
+/**
+ * The Parley app, started with `args` (and PARLEY_FAKE_MEDIA=1) under `xvfb`, with a private HOME (fresh
+ * settings, fresh WebKit storage). stdout is parsed: `hosting on URL` and the --stats lines
+ * ({"peer":…} per remote participant, {"local":true,…}).
+ */
+export class DesktopApp {
+  constructor(xvfb, args, name = 'app') {
+    this.xvfb = xvfb;
+    this.args = args;
+    this.name = name;
+    this.log = new Log();
+    this.stdoutLines = [];
+    this.locals = [];
+    this.remotes = [];
+    this.child = null;
+  }
+
+  async start() {
+    if (!fs.existsSync(APP)) throw new Error(`${APP} not found: run 'make app'`);
+    const home = fs.mkdtempSync(path.join(tempDir(), 'home-'));
+    this.home = home;
+    const env = {
+      ...this.xvfb.env(),
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_DATA_HOME: path.join(home, '.local/share'),
+      XDG_CACHE_HOME: path.join(home, '.cache'),
+      NO_AT_BRIDGE: '1',
+      PARLEY_FAKE_MEDIA: '1',
+    };
+    this.log.keep(`--- start ${new Date().toISOString()}: ${APP} ${this.args.join(' ')}\n`);
+    this.started = Date.now();
+    this.child = spawnLogged(APP, this.args, this.log, { env });
+    this.child.stderr.on('data', (c) => this.log.keep(c.toString()));
+    const lines = createInterface({ input: this.child.stdout });
+    lines.on('line', (l) => this.line(l));
+    return this;
+  }
+
+  line(l) {
+    const t = ((Date.now() - this.started) / 1000).toFixed(1);
+    this.log.keep(`[stdout +${t}s] ${l}\n`);
+    this.stdoutLines.push(l);
+    if (this.stdoutLines.length > 5000) this.stdoutLines.splice(0, 1000);
+    if (!l.startsWith('{')) return;
+    try {
+      const o = JSON.parse(l);
+      if (o.local === true) {
+        this.locals.push(o);
+        if (this.locals.length > 2000) this.locals.splice(0, 500);
+      } else if (typeof o.peer === 'string') {
+        this.remotes.push(o);
+        if (this.remotes.length > 2000) this.remotes.splice(0, 500);
+      }
+    } catch { /* not a stats line */ }
+  }
+
+  alive() { return this.child && this.child.exitCode === null && this.child.signalCode === null; }
+
+  /** Waits for the first stdout line, which with --host must be `hosting on http://ADDR:PORT`; returns the URL. */
+  async hostingURL() {
+    const first = await until(() => {
+      if (!this.alive() && this.stdoutLines.length === 0) throw new Error(`the app exited:\n${this.log.text.slice(-3000)}`);
+      return this.stdoutLines[0];
+    }, (l) => l !== undefined, { timeout: APP_START_TIMEOUT, interval: 100, what: `${this.name}: its first stdout line` });
+    const m = /^hosting on (http:\/\/\S+)$/.exec(first.trim());
+    if (!m) throw new Error(`${this.name}: the first stdout line is ${JSON.stringify(first)}, want "hosting on http://ADDR:PORT"`);
+    return m[1].replace(/\/$/, '');
+  }
+
+  /** The app's settings file (os.UserConfigDir()/parley/settings.json under its private HOME), parsed; null if none. */
+  settings() {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(this.home, '.config', 'parley', 'settings.json'), 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+
+  /** The last --stats local line (or undefined). */
+  lastLocal() { return this.locals.at(-1); }
+
+  /** Waits until a --stats local line satisfies `check`; returns it. */
+  async waitLocal(check, what, timeout = UI_TIMEOUT) {
+    return until(() => {
+      if (!this.alive()) throw new Error(`${this.name} exited`);
+      return this.lastLocal();
+    }, (l) => l !== undefined && check(l), { timeout, interval: 200, what: `${this.name} --stats local line: ${what}` });
+  }
+
+  /** The app's top-level window: {id, x, y, width, height}. */
+  async window() {
+    const ids = (await until(() => this.xvfb.xdotool('search', '--onlyvisible', '--name', '^Parley$'),
+      (out) => out.trim() !== '', { timeout: UI_TIMEOUT, what: `${this.name}: a visible window named Parley` })).trim().split(/\s+/);
+    const id = ids.at(-1);
+    const geo = await this.xvfb.xdotool('getwindowgeometry', '--shell', id);
+    const g = Object.fromEntries(geo.trim().split('\n').map((l) => l.split('=')));
+    return { id, x: Number(g.X), y: Number(g.Y), width: Number(g.WIDTH), height: Number(g.HEIGHT) };
+  }
+
+  /** Clicks at (x, y) of the app's window (real X input: xdotool). */
+  async click(x, y) {
+    const w = await this.window();
+    await this.xvfb.xdotool('mousemove', '--sync', String(Math.round(w.x + x)), String(Math.round(w.y + y)));
+    await this.xvfb.xdotool('click', '1');
+    await sleep(300);
+  }
+
+  /** Types text into whatever has the keyboard focus. */
+  async type(text) {
+    await this.xvfb.xdotool('type', '--delay', '40', text);
+  }
+
+  /** Presses keys one after another (xdotool key names: Tab, shift+Tab, Left, Return, …). */
+  async keys(...names) {
+    for (const k of names) {
+      await this.xvfb.xdotool('key', k);
+      await sleep(150);
+    }
+  }
+
+  /** Clicks at (x, y) of the app's window, then types `text` and presses Enter. */
+  async clickAndType(x, y, text) {
+    await this.click(x, y);
+    await this.type(text);
+    await this.keys('Return');
+  }
+
+  /** Waits until the app's log (stderr and stdout) matches `re` `count` times. */
+  async waitLog(re, what, count = 1, timeout = UI_TIMEOUT) {
+    const g = new RegExp(re.source, re.flags.includes('g') ? re.flags : re.flags + 'g');
+    return until(() => (this.log.text.match(g) ?? []).length, (n) => n >= count, { timeout, what: `${this.name} log: ${what}` });
+  }
+
+  async stop() { return endGroup(this.child); }
+}
+
+// --- parley-server ----------------------------------------------------------------------------------------------
+
+export class Server {
+  constructor(port) {
+    this.port = port;
+    this.url = `http://127.0.0.1:${port}`;
+    this.log = new Log();
+    this.child = null;
+  }
+
+  async start() {
+    if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} not found: run 'make bin/parley-server'`);
+    this.child = spawnLogged(SERVER, ['--addr', `127.0.0.1:${this.port}`], this.log);
+    this.child.stderr.on('data', (c) => this.log.keep(c.toString()));
+    const lines = createInterface({ input: this.child.stdout });
+    let first;
+    lines.on('line', (l) => {
+      if (first === undefined) first = l;
+      this.log.keep(l + '\n');
+    });
+    await until(() => {
+      if (this.child.exitCode !== null) throw new Error(`parley-server exited:\n${this.log.text.slice(-2000)}`);
+      return first;
+    }, (l) => l !== undefined, { timeout: SERVER_START_TIMEOUT, interval: 100, what: 'parley-server to print its address' });
+    if (first.trim() !== `listening on ${this.url}`) throw new Error(`parley-server said ${JSON.stringify(first)}, want "listening on ${this.url}"`);
+    return this;
+  }
+
+  async stop() { return endGroup(this.child); }
+}
+
+// --- Chromium guests --------------------------------------------------------------------------------------------
+
+const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+];
+
+/** A browser guest: one Chromium of its own, its page and what the page logged. */
+export class Guest {
+  constructor(name) {
+    this.name = name;
+    this.logs = [];
+  }
+
+  async launch(viewport = { width: 1100, height: 760 }) {
+    this.server = await chromium.launchServer({
+      executablePath: CHROMIUM,
+      headless: false, // --headless=new is in the args
+      ignoreDefaultArgs: ['--mute-audio'],
+      args: chromiumArgs,
+      timeout: BROWSER_LAUNCH_TIMEOUT,
+      host: '127.0.0.1',
+    });
+    this.browser = await chromium.connect(this.server.wsEndpoint(), { timeout: BROWSER_LAUNCH_TIMEOUT });
+    const context = await this.browser.newContext({ viewport });
+    await context.grantPermissions(['camera', 'microphone']);
+    this.page = await context.newPage();
+    const log = (s) => {
+      this.logs.push(`${new Date().toISOString()} ${s}`);
+      if (this.logs.length > 2000) this.logs.splice(0, 500);
+    };
+    this.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
+    this.page.on('pageerror', (e) => log(`pageerror: ${e.stack || e.message}`));
+    this.page.on('requestfailed', (r) => log(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    return this;
+  }
+
+  /** Opens URL/?room=R&name=N&join=1 and waits until the page is in the room (window.__parley.selfId()). */
+  async join(url, room) {
+    await this.page.goto(`${url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(this.name)}&join=1`,
+      { timeout: PAGE_LOAD_TIMEOUT, waitUntil: 'load' });
+    this.id = await until(() => this.page.evaluate(() => window.__parley?.selfId() ?? null), (id) => typeof id === 'string' && id !== '',
+      { what: `${this.name} to join ${room} (window.__parley.selfId())` });
+    return this.id;
+  }
+
+  async participantNames() {
+    return this.page.$$eval('[data-testid="participant-name"]', (els) => els.map((e) => e.textContent.trim()));
+  }
+
+  async waitParticipant(name, timeout = UI_TIMEOUT) {
+    return until(() => this.participantNames(), (ns) => ns.includes(name), { timeout, what: `${this.name} to list participant ${name}` });
+  }
+
+  async chatTexts() {
+    return this.page.$$eval('[data-testid="chat-text"]', (els) => els.map((e) => e.textContent.trim()));
+  }
+
+  async sendChat(text) {
+    await this.page.getByTestId('chat-input').fill(text, { timeout: UI_TIMEOUT });
+    await this.page.getByTestId('chat-send').click({ timeout: UI_TIMEOUT });
+  }
+
+  async waitChat(text, timeout = UI_TIMEOUT) {
+    return until(() => this.chatTexts(), (ts) => ts.includes(text), { timeout, what: `${this.name} to show chat message ${JSON.stringify(text)}` });
+  }
+
+  async close() {
+    if (!this.server) return;
+    let timer;
+    const ok = await Promise.race([
+      this.server.close().then(() => true, () => false),
+      new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT, false); }),
+    ]);
+    clearTimeout(timer);
+    if (!ok) await this.server.kill().catch(() => {});
+  }
+}
+
+// --- scenarios --------------------------------------------------------------------------------------------------
+
+/** What a scenario started, cleaned up (and photographed on failure) for it. */
+export class Scenario {
+  constructor(t, name, xvfb) {
+    this.t = t;
+    this.name = name;
+    this.xvfb = xvfb;
+    this.apps = [];
+    this.servers = [];
+    this.guests = [];
+    this.notes = [];
+    this.started = Date.now();
+  }
+
+  note(s) {
+    const line = `+${((Date.now() - this.started) / 1000).toFixed(1)}s ${s}`;
+    this.notes.push(line);
+    this.t.diagnostic(line);
+  }
+
+  async app(args) {
+    const a = new DesktopApp(this.xvfb, args, `app${this.apps.length || ''}`);
+    this.apps.push(a);
+    await a.start();
+    return a;
+  }
+
+  async server() {
+    const s = new Server(await freePort());
+    this.servers.push(s);
+    await s.start();
+    return s;
+  }
+
+  async guest(name, viewport) {
+    const g = new Guest(name);
+    this.guests.push(g);
+    await g.launch(viewport);
+    return g;
+  }
+
+  dir() {
+    const slug = this.name.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
+    return path.join(RESULTS_DIR, slug);
+  }
+
+  async artefacts(err) {
+    const dir = this.dir();
+    fs.mkdirSync(dir, { recursive: true });
+    try { await this.xvfb.screenshot(path.join(dir, 'screen.png')); } catch (e) { this.notes.push(`screen screenshot failed: ${e.message}`); }
+    for (const g of this.guests) {
+      try {
+        if (g.page && !g.page.isClosed()) await g.page.screenshot({ path: path.join(dir, `${g.name}.png`), timeout: ms(10000) });
+      } catch (e) { g.logs.push(`--- screenshot failed: ${e.message}`); }
+      fs.writeFileSync(path.join(dir, `${g.name}.log`), g.logs.join('\n') + '\n');
+    }
+    this.apps.forEach((a) => fs.writeFileSync(path.join(dir, `${a.name}.log`), a.log.text));
+    this.servers.forEach((s, i) => fs.writeFileSync(path.join(dir, `server-${i}.log`), s.log.text));
+    fs.writeFileSync(path.join(dir, 'failure.txt'), `${err?.stack ?? err}\n\n--- notes\n${this.notes.join('\n')}\n`);
+    return dir;
+  }
+
+  async cleanup() {
+    await Promise.all(this.guests.map((g) => g.close().catch(() => {})));
+    await Promise.all(this.apps.map((a) => a.stop().catch(() => {})));
+    await Promise.all(this.servers.map((s) => s.stop().catch(() => {})));
+  }
+}
+
+/**
+ * A node:test test with one scenario under an overall bound. On failure every page and the screen are
+ * photographed and the logs saved to test-results/desktop/<test>/; everything started is ended either way.
+ */
+export function scenario(name, xvfbRef, { timeout = ms(120000) } = {}, fn) {
+  test(name, { timeout: timeout + ms(60000) }, async (t) => {
+    const sc = new Scenario(t, name, xvfbRef());
+    let timer;
+    try {
+      await Promise.race([
+        fn(sc),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`scenario "${name}" did not finish within ${timeout} ms`)), timeout); }),
+      ]);
+    } catch (err) {
+      sc.notes.push(`FAILED: ${err.message.split('\n')[0]}`);
+      try {
+        const dir = await sc.artefacts(err);
+        err.message += `\n    (screenshots and logs: ${path.relative(ROOT, dir)}/)`;
+      } catch (e) {
+        t.diagnostic(`could not save failure artefacts: ${e.message}`);
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      await sc.cleanup();
+    }
+  });
+}
