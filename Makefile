@@ -74,7 +74,7 @@ test-desktop-e2e: app bin/parley-server test/desktop/node_modules/.installed
 
 # --- benchmarks -----------------------------------------------------------------------------------------------
 bench: deps bin/parley-server bench/node_modules/.installed
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./internal/...
 	bench/run.sh
 
 clean:
