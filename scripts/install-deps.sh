@@ -6,7 +6,7 @@ set -euo pipefail
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev chromium xvfb xdotool imagemagick \
-         ffmpeg iproute2 nodejs npm; do
+         ffmpeg iproute2 openssl nodejs npm; do
   case "$p" in
     nodejs|npm) command -v "$p" >/dev/null 2>&1 && continue ;;
   esac

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -97,29 +98,35 @@ func run(args []string, stdout, stderr *os.File) error {
 		return errors.New("--room-cap must be at least 1")
 	}
 
+	// The certificate is read before listening, so that a bad one stops the start instead of every request.
+	var tlsConf *tls.Config
+	if *tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert/--tls-key: %w", err)
+		}
+		tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
 	srv := roomserver.New(cfg)
 	scheme := "http"
-	if *tlsCert != "" {
+	if tlsConf != nil {
 		scheme = "https"
 	}
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, displayAddr(ln.Addr().(*net.TCPAddr)))
+	if tlsConf != nil {
+		ln = tls.NewListener(ln, tlsConf)
+	}
 	log.Info("parley-server started", "version", version.Version, "addr", ln.Addr().String(), "room_cap", *roomCap,
 		"ice_servers", len(cfg.ICEServers), "rate_limits", *rateLimits)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	served := make(chan error, 1)
-	go func() {
-		if *tlsCert != "" {
-			served <- srv.ServeTLS(ln, *tlsCert, *tlsKey)
-		} else {
-			served <- srv.Serve(ln)
-		}
-	}()
+	go func() { served <- srv.Serve(ln) }()
 	select {
 	case err := <-served:
 		return err

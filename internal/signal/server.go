@@ -5,7 +5,6 @@ package signal
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -69,18 +68,9 @@ func New(cfg Config) *Server {
 // Handler is the whole server as one http.Handler: Socket.IO, /healthz and the web frontend.
 func (s *Server) Handler() http.Handler { return s.http.Handler }
 
-// Serve answers on ln until Shutdown. It returns http.ErrServerClosed after a Shutdown.
+// Serve answers on ln until Shutdown (for HTTPS, ln is a tls.NewListener). It returns http.ErrServerClosed
+// after a Shutdown.
 func (s *Server) Serve(ln net.Listener) error { return s.http.Serve(ln) }
-
-// ServeTLS is Serve over TLS with the certificate and key in PEM files.
-func (s *Server) ServeTLS(ln net.Listener, certFile, keyFile string) error {
-	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
-	if err != nil {
-		return err
-	}
-	s.http.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	return s.http.ServeTLS(ln, "", "")
-}
 
 // Reasons a server gives in `server-closing`.
 const (

@@ -86,7 +86,7 @@ export async function startServer(t, args = []) {
     }),
   ]).finally(() => clearTimeout(timer));
   lines.on('line', (l) => keep(l + '\n')); // keep draining stdout
-  const m = /^listening on (http:\/\/127\.0\.0\.1:(\d+))\s*$/.exec(first);
+  const m = /^listening on (https?:\/\/127\.0\.0\.1:(\d+))\s*$/.exec(first);
   if (!m) throw new Error(`unexpected first stdout line from parley-server: ${JSON.stringify(first)}`);
   outputs.set(m[1], () => tail);
   return { url: m[1], port: Number(m[2]), child, output: () => tail, stop, exited };
