@@ -62,7 +62,7 @@ func TestQuit(t *testing.T) {
 	a.SetRoomPeers(1)
 	a.settings.Remember("camera", true) // a pending write is finished by Quit
 	Quit(a)
-	if p := guest.next("server-closing"); p["reason"] != "host-stopped" {
+	if p := guest.Next("server-closing"); p["reason"] != "host-stopped" {
 		t.Fatalf("server-closing = %v", p)
 	}
 	if a.Hosting().Active {

@@ -8,13 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/gorilla/websocket"
+	"github.com/parley-app/parley/internal/signal/signaltest"
 )
 
 const wait = 5 * time.Second // bound on every wait in these tests
@@ -92,102 +91,12 @@ func healthz(t *testing.T, url string) map[string]any {
 	return m
 }
 
-// sioClient is a minimal Socket.IO v4 client over a plain websocket (the same approach as
-// internal/signal's tests): enough to join a room and see what the server sends.
-type sioClient struct {
-	t      *testing.T
-	ws     *websocket.Conn
-	events chan []any // server→client events: [name, payload...]
-	acks   chan []any
-	closed chan struct{}
-	wmu    sync.Mutex
-}
-
-func dialRoom(t *testing.T, baseURL, room, name string) *sioClient {
+// dialRoom connects a guest to the room server at baseURL and joins room as name.
+func dialRoom(t *testing.T, baseURL, room, name string) *signaltest.Client {
 	t.Helper()
-	addr := strings.TrimPrefix(baseURL, "http://")
-	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/socket.io/?EIO=4&transport=websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	c := &sioClient{t: t, ws: ws, events: make(chan []any, 100), acks: make(chan []any, 10), closed: make(chan struct{})}
-	_ = ws.SetReadDeadline(time.Now().Add(wait))
-	if _, b, err := ws.ReadMessage(); err != nil || !strings.HasPrefix(string(b), "0{") {
-		t.Fatalf("engine.io open: %q %v", b, err)
-	}
-	c.write("40")
-	if _, b, err := ws.ReadMessage(); err != nil || !strings.HasPrefix(string(b), "40") {
-		t.Fatalf("socket.io connect: %q %v", b, err)
-	}
-	_ = ws.SetReadDeadline(time.Time{})
-	go c.readLoop()
-	p, _ := json.Marshal([]any{"join", map[string]any{"room": room, "name": name}})
-	c.write("420" + string(p))
-	select {
-	case a := <-c.acks:
-		if m, _ := a[0].(map[string]any); m == nil || m["ok"] != true {
-			t.Fatalf("join: %v", a)
-		}
-	case <-time.After(wait):
-		t.Fatal("join: no ack")
+	c := signaltest.Dial(t, baseURL)
+	if a := c.Req("join", map[string]any{"room": room, "name": name}); a["ok"] != true {
+		t.Fatalf("join: %v", a)
 	}
 	return c
-}
-
-func (c *sioClient) write(f string) {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	_ = c.ws.WriteMessage(websocket.TextMessage, []byte(f))
-}
-
-func (c *sioClient) readLoop() {
-	defer close(c.closed)
-	for {
-		_, b, err := c.ws.ReadMessage()
-		if err != nil {
-			return
-		}
-		f := string(b)
-		var args []any
-		switch {
-		case f == "2":
-			c.write("3")
-		case strings.HasPrefix(f, "42"):
-			if json.Unmarshal(b[2:], &args) == nil {
-				c.events <- args
-			}
-		case strings.HasPrefix(f, "430"):
-			if json.Unmarshal(b[3:], &args) == nil {
-				c.acks <- args
-			}
-		}
-	}
-}
-
-// next returns the payload of the next event named name, skipping others.
-func (c *sioClient) next(name string) map[string]any {
-	c.t.Helper()
-	deadline := time.After(wait)
-	for {
-		select {
-		case e := <-c.events:
-			if len(e) > 0 && e[0] == name {
-				m, _ := e[len(e)-1].(map[string]any)
-				return m
-			}
-		case <-c.closed:
-			select {
-			case e := <-c.events: // one that arrived before the close
-				if len(e) > 0 && e[0] == name {
-					m, _ := e[len(e)-1].(map[string]any)
-					return m
-				}
-			default:
-				c.t.Fatalf("connection closed before %s", name)
-			}
-		case <-deadline:
-			c.t.Fatalf("no %s within %v", name, wait)
-		}
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/parley-app/parley/internal/signal/signaltest"
 )
 
 func TestHostLifecycle(t *testing.T) {
@@ -67,7 +69,7 @@ func TestHostLifecycle(t *testing.T) {
 	// Stopping ends the room for everyone: guests are told host-stopped.
 	guest := dialRoom(t, info.LocalURL, "demo", "Grace")
 	other := dialRoom(t, info.LocalURL, "demo", "Linus")
-	guest.next("peer-joined")
+	guest.Next("peer-joined")
 	a.SetRoomPeers(2)
 	start := time.Now()
 	if err := a.StopHosting(); err != nil {
@@ -76,12 +78,12 @@ func TestHostLifecycle(t *testing.T) {
 	if d := time.Since(start); d > 2500*time.Millisecond {
 		t.Errorf("StopHosting took %v", d)
 	}
-	for _, c := range []*sioClient{guest, other} {
-		if p := c.next("server-closing"); p["reason"] != "host-stopped" {
+	for _, c := range []*signaltest.Client{guest, other} {
+		if p := c.Next("server-closing"); p["reason"] != "host-stopped" {
 			t.Fatalf("server-closing = %v", p)
 		}
 		select {
-		case <-c.closed:
+		case <-c.Closed:
 		case <-time.After(wait):
 			t.Fatal("guest still connected after StopHosting")
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/gorilla/websocket"
 	"io"
 	"net"
 	"strings"
@@ -37,18 +36,18 @@ func TestJoinAcksSelfPeersAndTellsTheRoom(t *testing.T) {
 	if ids := peerIDs(ackB["peers"]); len(ids) != 1 || ids[0] != a.id() {
 		t.Fatalf("peers of the second joiner = %v, want [%s]", ids, a.id())
 	}
-	if p := a.next("peer-joined"); p["id"] != b.id() || p["name"] != "Grace" {
+	if p := a.Next("peer-joined"); p["id"] != b.id() || p["name"] != "Grace" {
 		t.Fatalf("peer-joined = %v", p)
 	}
 
 	b.mustOK("leave")
-	if p := a.next("peer-left"); p["id"] != b.id() || p["reason"] != "left" {
+	if p := a.Next("peer-left"); p["id"] != b.id() || p["reason"] != "left" {
 		t.Fatalf("peer-left = %v", p)
 	}
 	b.mustFail(CodeNotInRoom, "leave")
 	// After leaving, the same socket may join again (a socket is in at most one room at a time).
 	b.join("standup", "Grace")
-	a.next("peer-joined")
+	a.Next("peer-joined")
 	b.mustFail(CodeAlreadyInRoom, "join", map[string]any{"room": "other", "name": "Grace"})
 }
 
@@ -62,7 +61,7 @@ func TestSignalReachesOnlyTheAddressedPeerInTheSameRoom(t *testing.T) {
 
 	data := map[string]any{"type": "offer", "sdp": "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\n", "nested": []any{1.0, "x", nil, true}}
 	a.mustOK("signal", map[string]any{"to": b.id(), "kind": "offer", "data": data})
-	got := b.next("signal", "peer-joined")
+	got := b.Next("signal", "peer-joined")
 	if got["from"] != a.id() || got["kind"] != "offer" {
 		t.Fatalf("signal = %v", got)
 	}
@@ -70,7 +69,7 @@ func TestSignalReachesOnlyTheAddressedPeerInTheSameRoom(t *testing.T) {
 		t.Fatalf("data = %s, want %s", mustJSON(t, got["data"]), want)
 	}
 	a.mustOK("signal", map[string]any{"to": b.id(), "kind": "candidate", "data": "candidate:1 1 udp 1 127.0.0.1 9 typ host"})
-	if got := b.next("signal"); got["data"] != "candidate:1 1 udp 1 127.0.0.1 9 typ host" {
+	if got := b.Next("signal"); got["data"] != "candidate:1 1 udp 1 127.0.0.1 9 typ host" {
 		t.Fatalf("string data = %v", got)
 	}
 
@@ -80,12 +79,12 @@ func TestSignalReachesOnlyTheAddressedPeerInTheSameRoom(t *testing.T) {
 
 	// C and D must have received no signal: the first signal each sees is the marker sent now.
 	a.mustOK("signal", map[string]any{"to": c.id(), "kind": "bye", "data": "marker"})
-	if got := c.next("signal", "peer-joined"); got["data"] != "marker" {
+	if got := c.Next("signal", "peer-joined"); got["data"] != "marker" {
 		t.Fatalf("C received a signal meant for another: %v", got)
 	}
 	d.mustFail(CodeAlreadyInRoom, "join", map[string]any{"room": "r2", "name": "D"}) // D has processed all before
 	select {
-	case e := <-d.events:
+	case e := <-d.Events:
 		t.Fatalf("D, in another room, received %s %v", e.Name, e.Payload)
 	default:
 	}
@@ -98,11 +97,11 @@ func TestSignalsArriveInOrder(t *testing.T) {
 	const n = 2000 // the default budget allows a burst this size
 	acks := make(chan map[string]any, n)
 	for i := range n {
-		a.emit("signal", func(args []any) { acks <- args[0].(map[string]any) },
+		a.Emit("signal", func(args []any) { acks <- args[0].(map[string]any) },
 			map[string]any{"to": b.id(), "kind": "candidate", "data": map[string]any{"seq": i}})
 	}
 	for i := range n {
-		got := b.next("signal")
+		got := b.Next("signal")
 		if seq := got["data"].(map[string]any)["seq"]; seq != float64(i) {
 			t.Fatalf("signal %d arrived as number %v", i, seq)
 		}
@@ -124,7 +123,7 @@ func TestChatReachesEveryoneAndLateJoinersGetTheLast200InOrder(t *testing.T) {
 	a, b := dial(t, srv.URL), dial(t, srv.URL)
 	a.join("chat", "Ada")
 	b.join("chat", "Grace")
-	a.next("peer-joined")
+	a.Next("peer-joined")
 
 	ack := a.mustOK("chat", map[string]any{"text": "  hello\nworld  "})
 	msg := ack["message"].(map[string]any)
@@ -135,7 +134,7 @@ func TestChatReachesEveryoneAndLateJoinersGetTheLast200InOrder(t *testing.T) {
 		t.Fatalf("ts = %d", ts)
 	}
 	for _, c := range []*testClient{a, b} {
-		if got := c.next("chat"); fmt.Sprint(got) != fmt.Sprint(msg) {
+		if got := c.Next("chat"); fmt.Sprint(got) != fmt.Sprint(msg) {
 			t.Fatalf("broadcast %v, ack %v", got, msg)
 		}
 	}
@@ -220,13 +219,8 @@ func TestBadRequestsGetErrorAcksAndHurtNobody(t *testing.T) {
 
 	// Binary attachments are not relayed: data must be JSON.
 	got := make(chan string, 1)
-	a.amu.Lock()
-	a.acks[999] = func(args []any) { got <- fmt.Sprint(args) }
-	a.amu.Unlock()
-	a.write(`451-999["signal",{"to":"` + b.id() + `","kind":"offer","data":{"_placeholder":true,"num":0}}]`)
-	a.wmu.Lock()
-	_ = a.ws.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})
-	a.wmu.Unlock()
+	a.EmitBinary("signal", `{"to":"`+b.id()+`","kind":"offer","data":{"_placeholder":true,"num":0}}`, []byte{1, 2, 3},
+		func(args []any) { got <- fmt.Sprint(args) })
 	select {
 	case ack := <-got:
 		if !strings.Contains(ack, "code:bad-request") {
@@ -238,7 +232,7 @@ func TestBadRequestsGetErrorAcksAndHurtNobody(t *testing.T) {
 
 	// None of that disturbed the call between A and B.
 	a.mustOK("signal", map[string]any{"to": b.id(), "kind": "offer", "data": map[string]any{"sdp": "ok"}})
-	if got := b.next("signal"); got["from"] != a.id() {
+	if got := b.Next("signal"); got["from"] != a.id() {
 		t.Fatalf("got %v", got)
 	}
 }
@@ -246,8 +240,8 @@ func TestBadRequestsGetErrorAcksAndHurtNobody(t *testing.T) {
 func TestRequestWithoutAckIsDroppedAndTheConnectionStaysUsable(t *testing.T) {
 	srv := startServer(t, Config{})
 	a := dial(t, srv.URL)
-	a.emit("join", nil, map[string]any{"room": "r", "name": "A"})
-	a.emit("nonsense", nil, 1, 2, 3)
+	a.Emit("join", nil, map[string]any{"room": "r", "name": "A"})
+	a.Emit("nonsense", nil, 1, 2, 3)
 	a.join("r", "A") // would be already-in-room had the ack-less join been processed
 	if st := srv.Stats(); st.Participants != 1 || st.Rooms != 1 {
 		t.Fatalf("stats %+v", st)
@@ -263,7 +257,7 @@ func TestRateLimitsRefuseFloodsOnly(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 100 {
 		wg.Add(1)
-		a.emit("chat", func(args []any) {
+		a.Emit("chat", func(args []any) {
 			defer wg.Done()
 			m := args[0].(map[string]any)
 			mu.Lock()
@@ -286,8 +280,8 @@ func TestRateLimitsRefuseFloodsOnly(t *testing.T) {
 func TestDisconnectTellsTheRoom(t *testing.T) {
 	srv := startServer(t, Config{})
 	a, b := joinedPair(t, srv.URL, "r")
-	b.write("41") // socket.io disconnect
-	if p := a.next("peer-left"); p["id"] != b.id() || p["reason"] != "disconnected" {
+	b.Write("41") // socket.io disconnect
+	if p := a.Next("peer-left"); p["id"] != b.id() || p["reason"] != "disconnected" {
 		t.Fatalf("peer-left = %v", p)
 	}
 	if st := srv.Stats(); st.Participants != 1 {
@@ -301,12 +295,12 @@ func TestOversizedMessageClosesOnlyThatConnection(t *testing.T) {
 	a.join("r", "A")
 	b.join("r", "B")
 	c.join("r", "C")
-	b.emit("chat", func([]any) {}, map[string]any{"text": strings.Repeat("x", 2*MaxMessage)})
-	if p := a.next("peer-left", "peer-joined"); p["id"] != b.id() {
+	b.Emit("chat", func([]any) {}, map[string]any{"text": strings.Repeat("x", 2*MaxMessage)})
+	if p := a.Next("peer-left", "peer-joined"); p["id"] != b.id() {
 		t.Fatalf("peer-left = %v", p)
 	}
 	a.mustOK("signal", map[string]any{"to": c.id(), "kind": "offer", "data": "still works"})
-	if got := c.next("signal", "peer-joined", "peer-left"); got["data"] != "still works" {
+	if got := c.Next("signal", "peer-joined", "peer-left"); got["data"] != "still works" {
 		t.Fatalf("got %v", got)
 	}
 }
@@ -322,14 +316,14 @@ func TestFrozenPeerIsDetectedWithin10s(t *testing.T) {
 	a, b := dial(t, srv.URL), dial(t, "http://"+proxy.addr())
 	a.join("r", "A")
 	b.join("r", "B")
-	a.next("peer-joined")
+	a.Next("peer-joined")
 
 	proxy.freeze()
 	frozeAt := time.Now()
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
-		case e := <-a.events:
+		case e := <-a.Events:
 			if e.Name != "peer-left" {
 				continue
 			}
@@ -363,8 +357,8 @@ func TestShutdownTellsClientsAndFinishesFast(t *testing.T) {
 		t.Fatalf("shutdown took %v", d)
 	}
 	for _, c := range clients {
-		c.waitClosed()
-		if p := c.next("server-closing", "peer-joined", "peer-left"); p["reason"] != "shutdown" {
+		c.WaitClosed()
+		if p := c.Next("server-closing", "peer-joined", "peer-left"); p["reason"] != "shutdown" {
 			t.Fatalf("server-closing = %v", p)
 		}
 	}
@@ -506,7 +500,7 @@ func TestMediaStateReachesTheRoomAndLateJoiners(t *testing.T) {
 		t.Fatalf("self state = %v", st)
 	}
 	b.join("r", "B")
-	if p := a.next("peer-joined"); fmt.Sprint(p["state"]) != "map[camera:false mic:false screen:false]" {
+	if p := a.Next("peer-joined"); fmt.Sprint(p["state"]) != "map[camera:false mic:false screen:false]" {
 		t.Fatalf("peer-joined without state: %v", p)
 	}
 
@@ -514,7 +508,7 @@ func TestMediaStateReachesTheRoomAndLateJoiners(t *testing.T) {
 	if fmt.Sprint(got["state"]) != "map[camera:true mic:false screen:true]" {
 		t.Fatalf("state ack = %v", got)
 	}
-	if p := b.next("peer-state"); p["id"] != a.id() || fmt.Sprint(p["state"]) != "map[camera:true mic:false screen:true]" {
+	if p := b.Next("peer-state"); p["id"] != a.id() || fmt.Sprint(p["state"]) != "map[camera:true mic:false screen:true]" {
 		t.Fatalf("peer-state = %v", p)
 	}
 	late := dial(t, srv.URL)
