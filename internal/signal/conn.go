@@ -2,6 +2,7 @@ package signal
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/zishang520/socket.io/servers/socket/v3"
 )
@@ -13,6 +14,8 @@ type conn struct {
 	sock    *socket.Socket
 	id      string
 	budgets *buckets
+
+	gone atomic.Bool // disconnected: requests still queued must not change the rooms
 
 	mu     sync.Mutex
 	logged map[string]int // "event/code" → times seen; the first is logged, the rest counted
@@ -26,15 +29,19 @@ func (s *Server) accept(sock *socket.Socket) {
 	c := &conn{s: s, sock: sock, id: string(sock.Id()), budgets: newBuckets(*s.cfg.Limits, s.now()), logged: map[string]int{}}
 	s.conns.Add(1)
 	s.log.Debug("connected", "id", c.id, "addr", sock.Handshake().Address, "transport", sock.Conn().Transport().Name())
-	sock.OnAny(c.onRequest)
-	sock.Once("disconnect", func(args ...any) {
+	gone := sync.OnceFunc(func() {
 		defer s.conns.Done()
-		reason, _ := firstString(args)
+		// First, so that a join still waiting on the socket's queue cannot add a member nobody will remove.
+		c.gone.Store(true)
 		c.leave(peerLeftReason(s.closing.Load()))
-		c.logSummary(reason)
+		c.logSummary()
 	})
-	if s.closing.Load() { // accepted while shutting down
+	sock.OnAny(c.onRequest)
+	sock.Once("disconnect", func(...any) { gone() })
+	// The connection may have closed before the listener was added (the disconnect event is then gone).
+	if !sock.Connected() || s.closing.Load() {
 		sock.Disconnect(true)
+		gone()
 	}
 }
 
@@ -51,12 +58,16 @@ type route struct {
 	handle func(c *conn, payload any, ack socket.Ack)
 }
 
-var routes = map[string]route{
-	"join":   {func(b *buckets) *bucket { return &b.join }, (*conn).join},
-	"signal": {func(b *buckets) *bucket { return &b.signal }, (*conn).signal},
-	"chat":   {func(b *buckets) *bucket { return &b.chat }, (*conn).chat},
-	"leave":  {func(b *buckets) *bucket { return &b.other }, (*conn).leaveRequest},
-	"state":  {func(b *buckets) *bucket { return &b.other }, (*conn).state},
+var routes map[string]route
+
+func init() { // not a literal initialiser: the handlers refer back to routes (complain)
+	routes = map[string]route{
+		"join":   {func(b *buckets) *bucket { return &b.join }, (*conn).join},
+		"signal": {func(b *buckets) *bucket { return &b.signal }, (*conn).signal},
+		"chat":   {func(b *buckets) *bucket { return &b.chat }, (*conn).chat},
+		"leave":  {func(b *buckets) *bucket { return &b.other }, (*conn).leaveRequest},
+		"state":  {func(b *buckets) *bucket { return &b.other }, (*conn).state},
+	}
 }
 
 // onRequest routes one client→server event: [name, payload..., ack?]. Every request, known or not, is
@@ -120,7 +131,7 @@ func (c *conn) state(payload any, ack socket.Ack) {
 func (c *conn) join(payload any, ack socket.Ack) {
 	req, err := decodeJoin(payload)
 	if err == nil {
-		err = c.s.rooms.join(c.id, req, func(j joined) {
+		err = c.s.rooms.join(c.id, req, c.gone.Load, func(j joined) {
 			c.sock.Join(roomKey(j.Room))
 			c.reply("join", ack, ok{
 				"ok": true, "self": j.Self, "peers": j.Peers, "chat": j.Chat, "iceServers": c.s.cfg.ICEServers,
@@ -186,7 +197,11 @@ func (c *conn) reply(event string, ack socket.Ack, result any, err *Error) {
 // complain logs the first occurrence of each kind of bad request from this connection and counts the rest,
 // so that a flood costs a counter, not a log line per message.
 func (c *conn) complain(event, code, msg string) {
-	key := event + "/" + code
+	kind := event
+	if _, known := routes[event]; !known {
+		kind = "(other)" // the client picks event names: they must not grow the map
+	}
+	key := kind + "/" + code
 	c.mu.Lock()
 	c.logged[key]++
 	first := c.logged[key] == 1
@@ -197,7 +212,7 @@ func (c *conn) complain(event, code, msg string) {
 	}
 }
 
-func (c *conn) logSummary(reason string) {
+func (c *conn) logSummary() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for key, n := range c.logged {
@@ -205,7 +220,7 @@ func (c *conn) logSummary(reason string) {
 			c.s.log.Info("requests refused", "id", c.id, "kind", key, "count", n)
 		}
 	}
-	c.s.log.Debug("disconnected", "id", c.id, "reason", reason)
+	c.s.log.Debug("disconnected", "id", c.id)
 }
 
 func firstString(args []any) (string, bool) {

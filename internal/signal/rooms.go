@@ -70,9 +70,13 @@ func newRegistry(cap, history int) *registry {
 	return &registry{cap: cap, history: history, rooms: map[string]*room{}, roomOf: map[string]*room{}}
 }
 
-func (g *registry) join(id string, req joinRequest, then func(joined)) *Error {
+// join adds id to a room unless gone() says its connection has closed meanwhile.
+func (g *registry) join(id string, req joinRequest, gone func() bool, then func(joined)) *Error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if gone() {
+		return errorf(CodeNotInRoom, "the connection closed")
+	}
 	if _, in := g.roomOf[id]; in {
 		return errorf(CodeAlreadyInRoom, "already in a room: leave it first")
 	}

@@ -521,3 +521,30 @@ func TestMediaStateReachesTheRoomAndLateJoiners(t *testing.T) {
 	a.mustFail(CodeBadRequest, "join", map[string]any{"room": "x", "name": "y", "state": []any{true}})
 	dial(t, srv.URL).mustFail(CodeNotInRoom, "state", map[string]any{"mic": true})
 }
+
+// A client that queues requests and a join and then closes at once must not leave a member behind: the join may
+// run after the disconnect's cleanup, and must then be refused.
+func TestJoinQueuedBehindADisconnectLeavesNoGhost(t *testing.T) {
+	srv := startServer(t, Config{Limits: &Limits{}})
+	a := dial(t, srv.URL)
+	a.join("r", "A")
+	for i := range 50 {
+		b := dial(t, srv.URL)
+		for range 20 {
+			b.Write(`420["state",{"mic":true}]`)
+		}
+		b.Write(fmt.Sprintf(`421["join",{"room":"r","name":"ghost%d"}]`, i))
+		b.Close()
+	}
+	deadline := time.Now().Add(wait)
+	for srv.Stats().Participants != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v: a closed connection is still a member", srv.Stats())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	late := dial(t, srv.URL)
+	if ids := peerIDs(late.join("r", "Late")["peers"]); len(ids) != 1 || ids[0] != a.id() {
+		t.Fatalf("peers = %v, want only A", ids)
+	}
+}

@@ -346,6 +346,12 @@ func (n *namespace) _doConnect(socket *Socket, fn func(*Socket)) {
 	// violations (such as a disconnection before the connection
 	// logic is complete)
 	socket._onconnect()
+	// Parley patch: a transport that closed between fn and _onconnect found the socket not yet connected and
+	// skipped its cleanup; do it now, and do not announce a connection that is already gone.
+	if socket.Conn().ReadyState() != "open" {
+		socket._onclose("transport close")
+		return
+	}
 
 	// fire user-set events
 	n.EmitReserved("connect", socket)

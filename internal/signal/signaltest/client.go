@@ -191,6 +191,9 @@ func (c *Client) Next(name string, skip ...string) map[string]any {
 	}
 }
 
+// Close closes the connection from the client's side, without a goodbye.
+func (c *Client) Close() { _ = c.ws.Close() }
+
 // WaitClosed waits until the server has closed the connection.
 func (c *Client) WaitClosed() {
 	c.t.Helper()
