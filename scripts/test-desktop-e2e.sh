@@ -22,51 +22,26 @@ PARLEY_APP=$(abs "${PARLEY_APP:-build/bin/parley}")
 PARLEY_SERVER=$(abs "${PARLEY_SERVER:-bin/parley-server}")
 export PARLEY_APP PARLEY_SERVER
 
-die() { echo "test-desktop-e2e: $*" >&2; exit 2; }
+NAME=test-desktop-e2e
+. scripts/lib/netns.sh
 [ -x "$PARLEY_APP" ] || die "$PARLEY_APP not found: run 'make app'"
 [ -x "$PARLEY_SERVER" ] || die "$PARLEY_SERVER not found: run 'make bin/parley-server'"
-[ -d test/desktop/node_modules/playwright-core ] || die "test/desktop/node_modules missing: run 'cd test/desktop && npm ci'"
-[ -x "${PARLEY_CHROMIUM:-/usr/bin/chromium}" ] || die "${PARLEY_CHROMIUM:-/usr/bin/chromium} not found (apt-get install chromium)"
-for tool in node unshare ip Xvfb xdotool import convert; do
-  command -v "$tool" >/dev/null || die "$tool not found (run scripts/install-deps.sh)"
-done
-[ "$(id -u)" = 0 ] || die "needs root for unshare --net (a namespace with only loopback)"
+netns_check test/desktop ' (run scripts/install-deps.sh)' node unshare ip Xvfb xdotool import convert
 
-work=$(mktemp -d -t parley-desktop-e2e.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-trap 'exit 130' INT TERM
-export TMPDIR=$work
-
-rm -rf test-results/desktop
-mkdir -p test-results/desktop
+netns_prepare parley-desktop-e2e test-results/desktop
 
 cd test/desktop
-opts=()
-files=()
-for a in "$@"; do
-  case $a in
-    -*) opts+=("$a") ;;
-    *) files+=("$a") ;;
-  esac
-done
-[ ${#files[@]} -gt 0 ] || files=(*.test.mjs)
-
-start=$(date +%s)
-# sh is PID 1 of the new PID namespace; when it exits, the kernel kills every process left in the namespace.
+netns_args "$@"
 # A stand-in LAN address: a veth pair that exists only inside the namespace (connected to nothing, so no packet
 # leaves it) carries 192.168.77.10, so a hosting app lists a "LAN" URL and shows its QR code, and guests join
 # through it (local addresses are delivered through loopback). Without veth support the suite runs with
 # loopback only and the app announces its LocalURL.
-unshare --net --pid --fork --mount-proc sh -c '
-  ip link set lo up || exit 2
+netns_run '
   if ip link add lan0 type veth peer name lan1 2>/dev/null && ip addr add 192.168.77.10/24 dev lan0 &&
     ip link set lan1 up && ip link set lan0 up; then
     export PARLEY_DESKTOP_LAN=192.168.77.10
   else
     echo "test-desktop-e2e: no veth support: loopback only" >&2
-  fi
-  node --test --test-concurrency=1 --test-reporter=spec "$@"
-' test-desktop-e2e "${opts[@]}" "${files[@]}"
-rc=$?
+  fi'
 echo "test-desktop-e2e: exit status $rc after $(( $(date +%s) - start )) s; screenshots and logs in test-results/desktop/"
 exit $rc

@@ -3,29 +3,27 @@
 // guests (Playwright, Debian Chromium), xdotool input into the app window, bounded waits, and failure artefacts
 // (screenshots of the screen and the pages, app/server/page logs) in test-results/desktop/. Run it through
 // scripts/test-desktop-e2e.sh, which gives the suite a network and PID namespace with only loopback.
-import { spawn, execFile } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import {
+  ms, sleep, makeUntil, freePort, makeTempDir, Log as TailLog, spawnLogged as spawnTracked, endGroup as endProcessGroup,
+  chromiumArgs as harnessChromiumArgs, launchChromium, closeWithin, recordPageLogs, scenarioTest, timedNote,
+} from '../lib/harness.mjs';
+
+export { ms, sleep, freePort, CHROMIUM } from '../lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results', 'desktop');
-export const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
 export const APP = path.resolve(ROOT, process.env.PARLEY_APP || 'build/bin/parley');
 export const SERVER = path.resolve(ROOT, process.env.PARLEY_SERVER || 'bin/parley-server');
 
-/** Every bound is multiplied by PARLEY_E2E_SLOW (default 1). */
-const SLOW = Number(process.env.PARLEY_E2E_SLOW || 1) || 1;
-export const ms = (n) => Math.round(n * SLOW);
-
+/** Every bound is multiplied by PARLEY_E2E_SLOW (default 1): ms() of ../lib/harness.mjs. */
 export const UI_TIMEOUT = ms(15000);
 /** From the app's start to its first stdout line / first stats line (WebKit start-up under Xvfb: 1–2 s idle). */
 const APP_START_TIMEOUT = ms(40000);
@@ -37,93 +35,25 @@ const CLOSE_TIMEOUT = ms(10000);
 const TOOL_TIMEOUT = ms(10000);
 const LOG_TAIL = 512 * 1024;
 
-export const sleep = (n) => new Promise((resolve) => setTimeout(resolve, n));
 const run = promisify(execFile);
 
-// Every child is killed when the test process exits, whatever happens (the PID namespace is the backstop).
-const children = new Set();
-process.on('exit', () => {
-  for (const c of children) {
-    try { process.kill(-c.pid, 'SIGKILL'); } catch { try { c.kill('SIGKILL'); } catch { /* gone */ } }
-  }
-});
+export const tempDir = makeTempDir('parley-desktop-');
 
-let tmp;
-export function tempDir() {
-  if (!tmp) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-desktop-'));
-    process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
-  }
-  return tmp;
-}
-
-/** Polls `probe()` until `check(value)`; bounded; throws with `what` and the last value seen. */
-export async function until(probe, check, { timeout = UI_TIMEOUT, interval = 200, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  let lastErr;
-  for (;;) {
-    try {
-      last = await probe();
-      lastErr = undefined;
-      if (check(last)) return last;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() >= deadline) {
-      const seen = lastErr ? `last error: ${lastErr.message.split('\n')[0]}` : `last seen: ${JSON.stringify(last)}`;
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}; ${seen}`);
-    }
-    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
-  }
-}
-
-/** A free TCP port on 127.0.0.1. */
-export async function freePort() {
-  const srv = net.createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
+/** Polls `probe()` until `check(value)`; bounded (default UI_TIMEOUT); throws with `what` and the last value seen. */
+export const until = makeUntil(UI_TIMEOUT);
 
 /** Spawns a process in its own process group (so its helpers die with it), logging into `sink.keep`. */
 function spawnLogged(cmd, args, sink, opts = {}) {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...opts });
-  children.add(child);
-  child.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-    children.delete(child);
-    sink.keep(`--- ${path.basename(cmd)} exited: code ${code}, signal ${signal}\n`);
-    resolve({ code, signal });
-  }));
-  child.on('error', (err) => sink.keep(`--- spawn error: ${err.message}\n`));
-  return child;
+  return spawnTracked(cmd, args, (s) => sink.keep(s), { detached: true, ...opts });
 }
 
 /** Ends a process group: SIGTERM, then SIGKILL after `grace` ms. */
-async function endGroup(child, grace = CLOSE_TIMEOUT) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exited;
-  try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
-  let timer;
-  const res = await Promise.race([child.exited, new Promise((r) => { timer = setTimeout(r, grace, null); })]);
-  clearTimeout(timer);
-  if (res === null) {
-    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-    return child.exited;
-  }
-  // The leader is gone; make sure no helper of its group is left.
-  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
-  return res;
+function endGroup(child, grace = CLOSE_TIMEOUT) {
+  return endProcessGroup(child, grace);
 }
 
-class Log {
-  constructor() { this.text = ''; }
-  keep(s) {
-    this.text += s;
-    if (this.text.length > LOG_TAIL) this.text = this.text.slice(-LOG_TAIL);
-  }
+class Log extends TailLog {
+  constructor() { super(LOG_TAIL); }
 }
 
 // --- Xvfb -------------------------------------------------------------------------------------------------------
@@ -352,22 +282,7 @@ export class Server {
 
 // --- Chromium guests --------------------------------------------------------------------------------------------
 
-const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-];
+const chromiumArgs = harnessChromiumArgs();
 
 /** A browser guest: one Chromium of its own, its page and what the page logged. */
 export class Guest {
@@ -377,25 +292,11 @@ export class Guest {
   }
 
   async launch(viewport = { width: 1100, height: 760 }) {
-    this.server = await chromium.launchServer({
-      executablePath: CHROMIUM,
-      headless: false, // --headless=new is in the args
-      ignoreDefaultArgs: ['--mute-audio'],
-      args: chromiumArgs,
-      timeout: BROWSER_LAUNCH_TIMEOUT,
-      host: '127.0.0.1',
-    });
-    this.browser = await chromium.connect(this.server.wsEndpoint(), { timeout: BROWSER_LAUNCH_TIMEOUT });
-    const context = await this.browser.newContext({ viewport });
-    await context.grantPermissions(['camera', 'microphone']);
-    this.page = await context.newPage();
-    const log = (s) => {
-      this.logs.push(`${new Date().toISOString()} ${s}`);
-      if (this.logs.length > 2000) this.logs.splice(0, 500);
-    };
-    this.page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
-    this.page.on('pageerror', (e) => log(`pageerror: ${e.stack || e.message}`));
-    this.page.on('requestfailed', (r) => log(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+    const { server, browser, page } = await launchChromium(chromium, { args: chromiumArgs, timeout: BROWSER_LAUNCH_TIMEOUT, viewport });
+    this.server = server;
+    this.browser = browser;
+    this.page = page;
+    recordPageLogs(this.page, this.logs);
     return this;
   }
 
@@ -431,13 +332,7 @@ export class Guest {
 
   async close() {
     if (!this.server) return;
-    let timer;
-    const ok = await Promise.race([
-      this.server.close().then(() => true, () => false),
-      new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT, false); }),
-    ]);
-    clearTimeout(timer);
-    if (!ok) await this.server.kill().catch(() => {});
+    await closeWithin(() => this.server.close(), () => this.server.kill(), CLOSE_TIMEOUT);
   }
 }
 
@@ -457,7 +352,7 @@ export class Scenario {
   }
 
   note(s) {
-    const line = `+${((Date.now() - this.started) / 1000).toFixed(1)}s ${s}`;
+    const line = timedNote(this.started, s);
     this.notes.push(line);
     this.t.diagnostic(line);
   }
@@ -516,26 +411,13 @@ export class Scenario {
  * photographed and the logs saved to test-results/desktop/<test>/; everything started is ended either way.
  */
 export function scenario(name, xvfbRef, { timeout = ms(120000) } = {}, fn) {
-  test(name, { timeout: timeout + ms(60000) }, async (t) => {
-    const sc = new Scenario(t, name, xvfbRef());
-    let timer;
+  scenarioTest(name, timeout, (t) => new Scenario(t, name, xvfbRef()), async (sc, t, err) => {
+    sc.notes.push(`FAILED: ${err.message.split('\n')[0]}`);
     try {
-      await Promise.race([
-        fn(sc),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`scenario "${name}" did not finish within ${timeout} ms`)), timeout); }),
-      ]);
-    } catch (err) {
-      sc.notes.push(`FAILED: ${err.message.split('\n')[0]}`);
-      try {
-        const dir = await sc.artefacts(err);
-        err.message += `\n    (screenshots and logs: ${path.relative(ROOT, dir)}/)`;
-      } catch (e) {
-        t.diagnostic(`could not save failure artefacts: ${e.message}`);
-      }
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      await sc.cleanup();
+      const dir = await sc.artefacts(err);
+      err.message += `\n    (screenshots and logs: ${path.relative(ROOT, dir)}/)`;
+    } catch (e) {
+      t.diagnostic(`could not save failure artefacts: ${e.message}`);
     }
-  });
+  }, fn);
 }

@@ -3,26 +3,27 @@
 // contract (data-testid attributes, window.__parley), and failure artefacts (screenshots, page logs, server log)
 // in test-results/e2e/. Run it through scripts/test-e2e.sh, which gives the suite a network namespace with only
 // loopback (DESIGN.md 3.3).
-import { spawn, execFile } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
+import {
+  ms, sleep, makeUntil, freePort, makeTempDir, Log, spawnLogged, chromiumArgs as harnessChromiumArgs, launchChromium,
+  closeWithin, recordPageLogs, scenarioTest, timedNote,
+} from '../lib/harness.mjs';
+
+// freePort(): a free TCP port on 127.0.0.1 (bound and released; the server then takes it, and again on restart).
+export { ms, sleep, freePort, CHROMIUM } from '../lib/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results', 'e2e');
-export const CHROMIUM = process.env.PARLEY_CHROMIUM || '/usr/bin/chromium';
 
-/** Every bound below is multiplied by PARLEY_E2E_SLOW (default 1) for slow or busy machines. */
-const SLOW = Number(process.env.PARLEY_E2E_SLOW || 1) || 1;
-export const ms = (n) => Math.round(n * SLOW);
+/** Every bound below is multiplied by PARLEY_E2E_SLOW (default 1) for slow or busy machines: ms() of ../lib/harness.mjs. */
 
 /** From joining to the first decoded video frame of a peer (first frame takes 1.3–3.7 s here, more under load). */
 export const MEDIA_TIMEOUT = ms(20000);
@@ -33,8 +34,6 @@ const BROWSER_LAUNCH_TIMEOUT = ms(30000);
 const PAGE_LOAD_TIMEOUT = ms(15000);
 const CLOSE_TIMEOUT = ms(10000);
 const LOG_TAIL = 256 * 1024;
-
-export const sleep = (n) => new Promise((resolve) => setTimeout(resolve, n));
 
 /**
  * The participants: one browser each, with its own camera picture (a coloured background with a moving test
@@ -55,14 +54,7 @@ export function nearestPerson(rgb) {
 
 // --- fixtures ---------------------------------------------------------------------------------------------------
 
-let fixtureDir;
-function tempDir() {
-  if (!fixtureDir) {
-    fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
-    process.on('exit', () => fs.rmSync(fixtureDir, { recursive: true, force: true }));
-  }
-  return fixtureDir;
-}
+const tempDir = makeTempDir('parley-e2e-');
 
 const run = promisify(execFile);
 const fixtures = new Map();
@@ -92,24 +84,6 @@ export function mediaFiles({ colour, tone }) {
 
 // --- the server -------------------------------------------------------------------------------------------------
 
-const children = new Set();
-process.on('exit', () => {
-  for (const c of children) {
-    try { c.kill('SIGKILL'); } catch { /* gone */ }
-  }
-});
-
-/** A free TCP port on 127.0.0.1 (bound and released; the server then takes it, and takes it again on restart). */
-export async function freePort() {
-  const srv = net.createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
 function serverPath() {
   const bin = process.env.PARLEY_SERVER || path.join(ROOT, 'bin', 'parley-server');
   if (!fs.existsSync(bin)) throw new Error(`parley-server not found at ${bin}: run 'make bin/parley-server' or set PARLEY_SERVER`);
@@ -122,13 +96,13 @@ export class Server {
     this.port = port;
     this.url = `http://127.0.0.1:${port}`;
     this.child = null;
-    this.log = '';
+    this.tail = new Log(LOG_TAIL);
   }
 
-  keep(s) {
-    this.log += s;
-    if (this.log.length > LOG_TAIL) this.log = this.log.slice(-LOG_TAIL);
-  }
+  /** The server's log so far (its last LOG_TAIL characters). */
+  get log() { return this.tail.text; }
+
+  keep(s) { this.tail.keep(s); }
 
   /** Starts the server and waits (bounded) for its first stdout line `listening on http://127.0.0.1:PORT`. */
   async start() {
@@ -148,15 +122,9 @@ export class Server {
 
   async startOnce(extra, deadline) {
     this.keep(`--- start ${new Date().toISOString()}: --addr 127.0.0.1:${this.port} ${extra.join(' ')}\n`);
-    const child = spawn(serverPath(), ['--addr', `127.0.0.1:${this.port}`, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
+    const child = spawnLogged(serverPath(), ['--addr', `127.0.0.1:${this.port}`, ...extra], (s) => this.keep(s), {}, '');
     this.child = child;
     child.stderr.on('data', (c) => this.keep(c.toString()));
-    child.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      children.delete(child);
-      this.keep(`--- exited: code ${code}, signal ${signal}\n`);
-      resolve({ code, signal });
-    }));
     const lines = createInterface({ input: child.stdout });
     let timer;
     try {
@@ -206,29 +174,15 @@ export class Server {
 // --- browsers ---------------------------------------------------------------------------------------------------
 
 /**
- * Chromium flags (DESIGN.md 3.3). With the fake UI, getDisplayMedia (from a click) captures the page's own tab
- * without a picker; no autoplay flag is needed (measured: the AudioContext runs without a gesture).
+ * Chromium flags (DESIGN.md 3.3, ../lib/harness.mjs). With the fake UI, getDisplayMedia (from a click) captures the
+ * page's own tab without a picker; no autoplay flag is needed (measured: the AudioContext runs without a gesture).
  */
 export function chromiumArgs({ video, audio }) {
-  const args = [
-    '--headless=new',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
+  const args = harnessChromiumArgs({
     // getDisplayMedia captures the page's own tab instead of a synthetic screen.
-    '--use-fake-device-for-media-stream=display-media-type=browser',
-    '--use-fake-ui-for-media-stream',
-    '--allow-loopback-in-peer-connection',
-    // Pages of a call live in separate browsers, all in the background as far as Chromium knows.
-    '--disable-background-timer-throttling',
-    '--disable-renderer-backgrounding',
-    '--disable-backgrounding-occluded-windows',
-  ];
+    fakeDevice: 'display-media-type=browser',
+    extra: ['--disable-backgrounding-occluded-windows'],
+  });
   if (video) args.push(`--use-file-for-fake-video-capture=${video}`);
   if (audio) args.push(`--use-file-for-fake-audio-capture=${audio}`);
   return args;
@@ -239,64 +193,25 @@ export function chromiumArgs({ video, audio }) {
  * over its loopback WebSocket; returns {browser, context, page, server}.
  */
 export async function launchBrowser(files) {
-  const server = await chromium.launchServer({
-    executablePath: CHROMIUM,
-    headless: false, // '--headless=new' is in the args; Playwright's own headless mode is the old shell
-    ignoreDefaultArgs: ['--mute-audio'],
-    args: chromiumArgs(files),
-    timeout: BROWSER_LAUNCH_TIMEOUT,
-    host: '127.0.0.1',
-  });
-  try {
-    const browser = await chromium.connect(server.wsEndpoint(), { timeout: BROWSER_LAUNCH_TIMEOUT });
-    browser.__server = server;
-    const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });
-    await context.grantPermissions(['camera', 'microphone']);
-    const page = await context.newPage();
-    return { browser, context, page, server };
-  } catch (err) {
-    await server.kill().catch(() => {});
-    throw err;
-  }
+  const { server, browser, context, page } = await launchChromium(chromium,
+    { args: chromiumArgs(files), timeout: BROWSER_LAUNCH_TIMEOUT, viewport: { width: 1100, height: 720 } });
+  browser.__server = server;
+  return { browser, context, page, server };
 }
 
 /** Closes a browser (bounded); kills its processes if it does not close in time. */
 export async function closeBrowser(browser) {
   const server = browser.__server;
-  let timer;
-  const ok = await Promise.race([
-    (server ? server.close() : browser.close()).then(() => true, () => false),
-    new Promise((resolve) => { timer = setTimeout(resolve, CLOSE_TIMEOUT, false); }),
-  ]);
-  clearTimeout(timer);
-  if (!ok && server) await server.kill().catch(() => {});
+  await closeWithin(() => (server ? server.close() : browser.close()), server && (() => server.kill()), CLOSE_TIMEOUT);
 }
 
 // --- bounded waits ----------------------------------------------------------------------------------------------
 
 /**
- * Polls `probe()` every `interval` ms until `check(value)` is true; bounded by `timeout`. On timeout, throws with
- * `what` and the last value seen (or the last error the probe threw).
+ * Polls `probe()` every `interval` ms until `check(value)` is true; bounded by `timeout` (default UI_TIMEOUT). On
+ * timeout, throws with `what` and the last value seen (or the last error the probe threw).
  */
-export async function until(probe, check, { timeout = UI_TIMEOUT, interval = 200, what = 'condition' } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  let lastErr;
-  for (;;) {
-    try {
-      last = await probe();
-      lastErr = undefined;
-      if (check(last)) return last;
-    } catch (err) {
-      lastErr = err;
-    }
-    if (Date.now() >= deadline) {
-      const seen = lastErr ? `last error: ${lastErr.message.split('\n')[0]}` : `last seen: ${JSON.stringify(last)}`;
-      throw new Error(`timed out after ${timeout} ms waiting for ${what}; ${seen}`);
-    }
-    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())));
-  }
-}
+export const until = makeUntil(UI_TIMEOUT);
 
 // --- participants -----------------------------------------------------------------------------------------------
 
@@ -310,14 +225,8 @@ export class Participant {
     this.page = page;
     this.logs = [];
     this.id = undefined;
-    const log = (s) => {
-      this.logs.push(`${new Date().toISOString()} ${s}`);
-      if (this.logs.length > 2000) this.logs.splice(0, 500);
-    };
-    page.on('console', (m) => log(`console.${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => log(`pageerror: ${e.stack || e.message}`));
+    const log = recordPageLogs(page, this.logs);
     page.on('crash', () => log('page crashed'));
-    page.on('requestfailed', (r) => log(`request failed: ${r.url()} ${r.failure()?.errorText}`));
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) log(`navigated: ${f.url()}`); });
   }
 
@@ -522,7 +431,7 @@ class Scenario {
 
   /** A note with a time offset, kept in the failure artefacts (and printed with PARLEY_E2E_VERBOSE=1). */
   note(s) {
-    const line = `+${((Date.now() - this.started) / 1000).toFixed(1)}s ${s}`;
+    const line = timedNote(this.started, s);
     this.notes.push(line);
     if (process.env.PARLEY_E2E_VERBOSE) this.t.diagnostic(line);
   }
@@ -613,31 +522,16 @@ class Scenario {
  * closed or killed, whatever the outcome.
  */
 export function scenario(name, { timeout = ms(120000) } = {}, fn) {
-  test(name, { timeout: timeout + ms(60000) }, async (t) => {
-    const sc = new Scenario(t, name);
-    let timer;
+  scenarioTest(name, timeout, (t) => new Scenario(t, name), async (sc, t, err) => {
+    sc.note(`FAILED: ${err.message.split('\n')[0]}`);
     try {
-      await Promise.race([
-        fn(sc),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`scenario "${name}" did not finish within ${timeout} ms`)), timeout);
-        }),
-      ]);
-    } catch (err) {
-      sc.note(`FAILED: ${err.message.split('\n')[0]}`);
-      try {
-        const { dir } = await sc.artefacts(err);
-        t.diagnostic(`screenshots and logs: ${path.relative(ROOT, dir)}/`);
-        err.message += `\n    (screenshots and logs: ${path.relative(ROOT, dir)}/)`;
-      } catch (e) {
-        t.diagnostic(`could not save failure artefacts: ${e.message}`);
-      }
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      await sc.cleanup();
+      const { dir } = await sc.artefacts(err);
+      t.diagnostic(`screenshots and logs: ${path.relative(ROOT, dir)}/`);
+      err.message += `\n    (screenshots and logs: ${path.relative(ROOT, dir)}/)`;
+    } catch (e) {
+      t.diagnostic(`could not save failure artefacts: ${e.message}`);
     }
-  });
+  }, fn);
 }
 
 // --- assertions shared by the scenarios -----------------------------------------------------------------------
