@@ -55,6 +55,8 @@ func main() {
 			os.Exit(1)
 		}
 		quitOnSignal(a, logger)
+		// `parley --stats | head`: a closed stdout must fail the write (logged), not kill a hosted room silently.
+		ossignal.Ignore(syscall.SIGPIPE)
 		webview.Setup(webview.Options{
 			FakeMedia:   os.Getenv("PARLEY_FAKE_MEDIA") == "1",
 			Permissions: settings,

@@ -122,14 +122,13 @@ func (s *SettingsStore) load() {
 	s.cur = normalise(st)
 }
 
-// Save stores st. A nil Permissions keeps the remembered ones (the page need not round-trip them); an empty
-// map forgets them. The settings hold for this run even when writing the file fails.
+// Save stores st, except its Permissions: the page cannot grant itself the camera or forget the user's answers
+// (only the webview's dialog changes them, through Remember). The settings hold for this run even when writing
+// the file fails.
 func (s *SettingsStore) Save(st Settings) error {
 	s.mu.Lock()
 	s.load()
-	if st.Permissions == nil {
-		st.Permissions = s.cur.Permissions
-	}
+	st.Permissions = s.cur.Permissions
 	s.cur = normalise(st)
 	s.mu.Unlock()
 	return s.persist()
