@@ -95,7 +95,8 @@ static void ask_user(WebKitWebView *view, WebKitPermissionRequest *request, int 
     gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", consequence(mask));
     gtk_window_set_title(GTK_WINDOW(dialog), "Parley");
     gtk_dialog_add_buttons(GTK_DIALOG(dialog), "_Deny", GTK_RESPONSE_REJECT, "_Allow", GTK_RESPONSE_ACCEPT, NULL);
-    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_ACCEPT);
+    /* Deny by default: a page may ask while the user is typing, and Enter must not grant it. */
+    gtk_dialog_set_default_response(GTK_DIALOG(dialog), GTK_RESPONSE_REJECT);
 
     GtkWidget *check = gtk_check_button_new_with_mnemonic("_Remember my choice");
     gtk_widget_set_margin_top(check, 6);
