@@ -55,7 +55,7 @@ func (a *App) StartHosting(req HostRequest) (HostInfo, error) {
 		return HostInfo{}, err
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
-	srv := signal.New(signal.Config{Frontend: a.frontend, Version: version.Version, Logger: a.log})
+	srv := signal.New(signal.Config{Frontend: a.frontend, Version: version.Version, Logger: a.log, IPHostsOnly: true})
 	h := &hosted{srv: srv, served: make(chan error, 1)}
 	go func() { h.served <- srv.Serve(ln) }()
 

@@ -131,7 +131,7 @@ func (c *conn) state(payload any, ack socket.Ack) {
 func (c *conn) join(payload any, ack socket.Ack) {
 	req, err := decodeJoin(payload)
 	if err == nil {
-		err = c.s.rooms.join(c.id, req, c.gone.Load, func(j joined) {
+		err = c.s.rooms.join(c.id, req, c.s.now(), c.gone.Load, func(j joined) {
 			c.sock.Join(roomKey(j.Room))
 			c.reply("join", ack, ok{
 				"ok": true, "self": j.Self, "peers": j.Peers, "chat": j.Chat, "iceServers": c.s.cfg.ICEServers,

@@ -3,7 +3,9 @@ package signal
 import (
 	"encoding/json"
 	"io/fs"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strings"
@@ -18,7 +20,25 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/socket.io/", s.allowOrigin(s.io.ServeHandler(nil)))
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("/", getOnly(s.frontend()))
-	return limitBody(mux)
+	var h http.Handler = mux
+	if s.cfg.IPHostsOnly {
+		h = ipHostsOnly(h)
+	}
+	return limitBody(h)
+}
+
+func ipHostsOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(r.Host); err == nil {
+			host = h
+		}
+		if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err != nil && !strings.EqualFold(host, "localhost") {
+			http.Error(w, "this room server answers to its address, not to the name "+trim(host, 100), http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

@@ -14,7 +14,7 @@ type Limits struct {
 	SignalBytes Limit // bytes of signal.data, encoded
 	Chat        Limit
 	Join        Limit // join requests, wrong passwords included
-	Other       Limit // leave and unknown events
+	Other       Limit // leave, state and unknown events
 }
 
 // DefaultLimits suit a 16-person mesh call with trickle ICE and renegotiation: a newcomer's burst of offers and
@@ -29,8 +29,8 @@ func DefaultLimits() Limits {
 	}
 }
 
-// bucket is a token bucket. Each socket's buckets are used only from that socket's event queue, so they need
-// no lock.
+// bucket is a token bucket. Each socket's buckets are used only from that socket's event queue, and a room's
+// under the registry's lock, so they need no lock of their own.
 type bucket struct {
 	limit  Limit
 	tokens float64
@@ -41,8 +41,8 @@ func newBucket(l Limit, now time.Time) bucket {
 	return bucket{limit: l, tokens: l.Burst, last: now}
 }
 
-// take spends n tokens if the bucket holds them.
-func (b *bucket) take(n float64, now time.Time) bool {
+// has reports whether the bucket holds n tokens now, without spending them.
+func (b *bucket) has(n float64, now time.Time) bool {
 	if b.limit.Burst <= 0 {
 		return true
 	}
@@ -50,10 +50,17 @@ func (b *bucket) take(n float64, now time.Time) bool {
 		b.tokens = min(b.limit.Burst, b.tokens+elapsed*b.limit.PerSecond)
 		b.last = now
 	}
-	if b.tokens < n {
+	return b.tokens >= n
+}
+
+// take spends n tokens if the bucket holds them.
+func (b *bucket) take(n float64, now time.Time) bool {
+	if !b.has(n, now) {
 		return false
 	}
-	b.tokens -= n
+	if b.limit.Burst > 0 {
+		b.tokens -= n
+	}
 	return true
 }
 

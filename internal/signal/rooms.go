@@ -32,6 +32,7 @@ type ChatMessage struct {
 type room struct {
 	name     string
 	password string
+	guesses  bucket // wrong passwords, from anyone: per socket budgets alone let many connections guess
 	members  []Peer // in the order they joined
 	chat     []ChatMessage
 	nextChat int64
@@ -45,6 +46,9 @@ func (r *room) index(id string) int {
 	}
 	return -1
 }
+
+// passwordGuesses bounds wrong passwords per room: 10 at once, then one every 5 s.
+var passwordGuesses = Limit{Burst: 10, PerSecond: 0.2}
 
 // joined is what a successful join hands to its continuation.
 type joined struct {
@@ -71,7 +75,7 @@ func newRegistry(cap, history int) *registry {
 }
 
 // join adds id to a room unless gone() says its connection has closed meanwhile.
-func (g *registry) join(id string, req joinRequest, gone func() bool, then func(joined)) *Error {
+func (g *registry) join(id string, req joinRequest, now time.Time, gone func() bool, then func(joined)) *Error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if gone() {
@@ -82,10 +86,14 @@ func (g *registry) join(id string, req joinRequest, gone func() bool, then func(
 	}
 	r := g.rooms[req.Room]
 	if r == nil {
-		r = &room{name: req.Room, password: req.Password, nextChat: 1}
+		r = &room{name: req.Room, password: req.Password, nextChat: 1, guesses: newBucket(passwordGuesses, now)}
 		g.rooms[req.Room] = r
 	} else {
+		if r.password != "" && !r.guesses.has(1, now) {
+			return errorf(CodeRateLimited, "too many wrong passwords for room %q: wait a few seconds", req.Room)
+		}
 		if subtle.ConstantTimeCompare([]byte(r.password), []byte(req.Password)) != 1 {
+			r.guesses.take(1, now)
 			return errorf(CodeWrongPassword, "wrong password for room %q", req.Room)
 		}
 		if len(r.members) >= g.cap {

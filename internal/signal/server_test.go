@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -547,4 +548,42 @@ func TestJoinQueuedBehindADisconnectLeavesNoGhost(t *testing.T) {
 	if ids := peerIDs(late.join("r", "Late")["peers"]); len(ids) != 1 || ids[0] != a.id() {
 		t.Fatalf("peers = %v, want only A", ids)
 	}
+}
+
+func TestIPHostsOnlyRefusesNames(t *testing.T) {
+	srv := startServer(t, Config{IPHostsOnly: true})
+	_, port, _ := net.SplitHostPort(srv.addr)
+	for host, want := range map[string]int{
+		"127.0.0.1:" + port:    200,
+		"localhost:" + port:    200,
+		"[::1]:" + port:        200,
+		"evil.example:" + port: 421,
+		"rebind.attacker.test": 421,
+	} {
+		req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
+		req.Host = host
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, res.StatusCode, want)
+		}
+	}
+}
+
+// Wrong passwords are bounded per room, not only per socket: fresh connections cannot guess on and on.
+func TestPasswordGuessesAreBoundedPerRoom(t *testing.T) {
+	srv := startServer(t, Config{})
+	owner := dial(t, srv.URL)
+	owner.mustOK("join", map[string]any{"room": "vault", "name": "Owner", "password": "right"})
+	for i := range 10 {
+		dial(t, srv.URL).mustFail(CodeWrongPassword, "join", map[string]any{"room": "vault", "name": "G", "password": fmt.Sprint("guess", i)})
+	}
+	// The eleventh guess, from yet another connection, is refused without being compared — even the right one.
+	dial(t, srv.URL).mustFail(CodeRateLimited, "join", map[string]any{"room": "vault", "name": "G", "password": "guess10"})
+	dial(t, srv.URL).mustFail(CodeRateLimited, "join", map[string]any{"room": "vault", "name": "G", "password": "right"})
+	// Other rooms are not affected.
+	dial(t, srv.URL).mustOK("join", map[string]any{"room": "open", "name": "G"})
 }

@@ -62,7 +62,7 @@ for (const tr of TRANSPORTS) {
       assert.equal((await healthz(srv.url)).participants, 2);
     });
 
-    test('join: wrong passwords count; after 10 the socket is rate-limited, even with the right password, then refills', async (t) => {
+    test('join: wrong passwords are bounded per socket and per room (10, then one per 5 s), even for new connections', async (t) => {
       const srv = await startServer(t);
       const r = room();
       const owner = await joined(t, srv.url, tr, r, 'Owner', { password: 'right' });
@@ -76,15 +76,18 @@ for (const tr of TRANSPORTS) {
         else if (ack?.error?.code === 'rate-limited') limited += 1;
         else assert.fail(`expected wrong-password or rate-limited, got ${JSON.stringify(ack)}`);
       }
-      assert.ok(wrong >= 10 && wrong <= 12, `the join bucket (10) lets about 10 guesses through, got ${wrong}`);
+      assert.ok(wrong >= 10 && wrong <= 12, `about 10 guesses get through, got ${wrong}`);
       assert.ok(limited >= 4, `the rest are rate-limited, got ${limited}`);
       assertError(await req(s, 'join', { room: r, name: 'Guesser', password: 'right' }), 'rate-limited', 'bucket empty');
       assert.equal(received(owner.socket, 'peer-joined').length, 0);
-      // another socket is not limited
+      // A fresh connection cannot go on guessing: the room's own budget is spent too.
       const other = await connect(t, srv.url, tr);
-      assertOk(await req(other, 'join', { room: r, name: 'Friend', password: 'right' }), 'another socket');
-      await sleep(1200); // refill: 1 per second
-      assertOk(await req(s, 'join', { room: r, name: 'Guesser', password: 'right' }), 'after the refill');
+      assertError(await req(other, 'join', { room: r, name: 'Friend', password: 'guess-x' }), 'rate-limited', 'another socket');
+      // Other rooms are not affected.
+      const third = await connect(t, srv.url, tr);
+      assertOk(await req(third, 'join', { room: room(), name: 'Elsewhere' }), 'another room');
+      await sleep(5200); // the room refills one guess every 5 s
+      assertOk(await req(other, 'join', { room: r, name: 'Friend', password: 'right' }), 'after the refill');
     });
 
     test('anything else: a flood of 80 unknown events gets some rate-limited; the other requests still work', async (t) => {
