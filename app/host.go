@@ -13,8 +13,8 @@ import (
 	"github.com/parley-app/parley/internal/version"
 )
 
-// DefaultPort is where the app hosts a room unless asked otherwise (the same as parley-server's default).
-const DefaultPort = 7800
+// DefaultPort is where the app hosts a room unless asked otherwise.
+const DefaultPort = signal.DefaultPort
 
 // stopGrace bounds StopHosting: guests are told `server-closing` and disconnected within it.
 const stopGrace = 2 * time.Second

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -254,14 +255,10 @@ func recent(list []string) []string {
 }
 
 func clone(st Settings) Settings {
-	c := st
-	c.RecentServers = append([]string{}, st.RecentServers...)
-	c.RecentRooms = append([]string{}, st.RecentRooms...)
-	c.Permissions = make(map[string]bool, len(st.Permissions))
-	for k, v := range st.Permissions {
-		c.Permissions[k] = v
-	}
-	return c
+	st.RecentServers = slices.Clone(st.RecentServers)
+	st.RecentRooms = slices.Clone(st.RecentRooms)
+	st.Permissions = maps.Clone(st.Permissions)
+	return st
 }
 
 func validPermission(kind string) bool { return slices.Contains(PermissionKinds, kind) }

@@ -42,7 +42,7 @@ func run(args []string, stdout, stderr *os.File) error {
 	fl := flag.NewFlagSet("parley-server", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	var (
-		addr       = fl.String("addr", ":7800", "address to listen on (127.0.0.1:0 picks a free port)")
+		addr       = fl.String("addr", fmt.Sprintf(":%d", roomserver.DefaultPort), "address to listen on (127.0.0.1:0 picks a free port)")
 		roomCap    = fl.Int("room-cap", 16, "participants per room")
 		tlsCert    = fl.String("tls-cert", "", "TLS certificate (PEM); with --tls-key, serve https")
 		tlsKey     = fl.String("tls-key", "", "TLS private key (PEM)")

@@ -8,16 +8,20 @@ import (
 	"time"
 )
 
+// DefaultPort is where a room server listens unless told otherwise: parley-server, and the desktop app when
+// it hosts; clients assume it for an address given without a port.
+const DefaultPort = 7800
+
 // Config is everything a room server is made of. The zero value of each field means its default.
 type Config struct {
-	RoomCap      int           // members per room; default 16
-	History      int           // chat messages a room keeps; default 200
-	ICEServers   []ICEServer   // handed to clients in the join ack
-	CORSOrigins  []string      // origins allowed besides the server's own and the desktop app's; "*" allows any
+	RoomCap     int         // members per room; default 16
+	History     int         // chat messages a room keeps; default 200
+	ICEServers  []ICEServer // handed to clients in the join ack
+	CORSOrigins []string    // origins allowed besides the server's own and the desktop app's; "*" allows any
 	// IPHostsOnly refuses requests whose Host is a name other than localhost. A room server on a LAN is reached by
 	// its address; a name there can only come from DNS rebinding (a site that points its own name at the LAN
 	// host, and so passes the same-origin check). The desktop app's host sets it.
-	IPHostsOnly bool
+	IPHostsOnly  bool
 	PingInterval time.Duration // default 3 s
 	PingTimeout  time.Duration // default 5 s: a frozen peer is gone within interval+timeout
 	Limits       *Limits       // per-socket budgets; nil: DefaultLimits(); &Limits{}: none

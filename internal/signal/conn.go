@@ -26,8 +26,15 @@ type ok = map[string]any
 func roomKey(room string) socket.Room { return socket.Room("room/" + room) }
 
 func (s *Server) accept(sock *socket.Socket) {
-	c := &conn{s: s, sock: sock, id: string(sock.Id()), budgets: newBuckets(*s.cfg.Limits, s.now()), logged: map[string]int{}}
+	s.acceptMu.Lock()
+	if s.closing.Load() { // accepted while shutting down
+		s.acceptMu.Unlock()
+		sock.Disconnect(true)
+		return
+	}
 	s.conns.Add(1)
+	s.acceptMu.Unlock()
+	c := &conn{s: s, sock: sock, id: string(sock.Id()), budgets: newBuckets(*s.cfg.Limits, s.now()), logged: map[string]int{}}
 	s.log.Debug("connected", "id", c.id, "addr", sock.Handshake().Address, "transport", sock.Conn().Transport().Name())
 	gone := sync.OnceFunc(func() {
 		defer s.conns.Done()
@@ -38,7 +45,8 @@ func (s *Server) accept(sock *socket.Socket) {
 	})
 	sock.OnAny(c.onRequest)
 	sock.Once("disconnect", func(...any) { gone() })
-	// The connection may have closed before the listener was added (the disconnect event is then gone).
+	// The connection may have closed before the listener was added (the disconnect event is then gone), or a
+	// shutdown may have told everyone but this one.
 	if !sock.Connected() || s.closing.Load() {
 		sock.Disconnect(true)
 		gone()

@@ -32,8 +32,10 @@ type Server struct {
 	http  *http.Server
 	now   func() time.Time
 
-	closing atomic.Bool
-	conns   sync.WaitGroup // connections whose room has not been cleaned up yet
+	// acceptMu orders accepting a connection against Shutdown: no conns.Add may follow the start of conns.Wait.
+	acceptMu sync.Mutex
+	closing  atomic.Bool
+	conns    sync.WaitGroup // connections whose room has not been cleaned up yet
 }
 
 // New builds a room server from cfg.
@@ -85,7 +87,10 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.ShutdownWith(ctx
 
 // ShutdownWith is Shutdown with another reason for the clients.
 func (s *Server) ShutdownWith(ctx context.Context, reason string) error {
-	if !s.closing.CompareAndSwap(false, true) {
+	s.acceptMu.Lock()
+	first := s.closing.CompareAndSwap(false, true)
+	s.acceptMu.Unlock()
+	if !first {
 		return nil
 	}
 	s.tellClosing(ctx, reason)
