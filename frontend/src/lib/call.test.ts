@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallController } from './call';
+import { tiles } from './call-state';
 import { Emitter } from './emitter';
 import type { CallEngine, DeviceInfo, EngineEvents, LocalMediaState, PeerStat } from './engine/types';
 import type { IceServer, SignalKind } from './protocol';
@@ -97,7 +98,7 @@ describe('CallController', () => {
   });
 
   it('lets newcomers call us, and hangs up on those who leave', async () => {
-    const { engine, client, call } = await setup();
+    const { engine, client, session, call } = await setup();
     engine.log.length = 0;
     client.events.emit('peer-joined', { id: 'p2', name: 'Linus' });
     client.events.emit('signal', { from: 'p2', kind: 'offer', data: { type: 'offer', sdp: 'x' } });
@@ -107,7 +108,7 @@ describe('CallController', () => {
     client.events.emit('peer-left', { id: 'p1', reason: 'left' });
     expect(engine.log).toEqual(['hangUp p1']);
     expect(call.get().remote.p1).toBeUndefined();
-    expect(call.tiles().map((t) => t.key)).toEqual(['me:camera', 'p2:camera']);
+    expect(tiles(session.get(), call.get()).map((t) => t.key)).toEqual(['me:camera', 'p2:camera']);
     call.stop();
   });
 

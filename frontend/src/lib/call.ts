@@ -4,7 +4,7 @@
 // Who connects to whom: when we join (or rejoin, with a new id) we call every peer already in the room; peers
 // that join later call us (docs/PROTOCOL.md: the newcomer offers), and the engine answers on demand. After a
 // reconnection every peer knows us under a new id, so all old connections are torn down and made anew.
-import { callErrors, initialCallState, reduceCall, tiles, trackSpeaking, type CallAction, type CallState, type SpeakingTracker } from './call-state';
+import { initialCallState, reduceCall, trackSpeaking, type CallAction, type CallState, type SpeakingTracker } from './call-state';
 import type { CallEngine, LocalMediaState, PeerStat } from './engine/types';
 import type { MediaState, SignalKind, SignalMessage } from './protocol';
 import type { RoomState } from './room-state';
@@ -121,14 +121,6 @@ export class CallController {
       peerIds: () => this.room.peers.map((p) => p.id),
       stats: () => this.engine.stats(),
     };
-  }
-
-  /** Tiles and errors for the current room and call. */
-  tiles(room: RoomState = this.room) {
-    return tiles(room, this.state);
-  }
-  errors(room: RoomState = this.room) {
-    return callErrors(room, this.state);
   }
 
   stop(): void {

@@ -81,14 +81,26 @@ function appBindings(): AppBindings | undefined {
   return w.go?.app?.App;
 }
 
+/** The Wails runtime's helpers the page uses (present only inside the desktop app). */
+type WailsRuntime = { ClipboardSetText?: (t: string) => Promise<boolean>; BrowserOpenURL?: (u: string) => void };
+const wailsRuntime = () => (globalThis as unknown as { runtime?: WailsRuntime }).runtime;
+
+/** Copies text: through the app's clipboard inside the desktop app (its webview may refuse navigator.clipboard),
+ *  through the browser's otherwise. Rejects when neither is allowed. */
+export async function copyText(text: string): Promise<void> {
+  const rt = wailsRuntime();
+  if (typeof rt?.ClipboardSetText === 'function') await rt.ClipboardSetText(text);
+  else await navigator.clipboard.writeText(text);
+}
+
+/** Opens a link in the system browser: the app's own window must never navigate away from Parley. */
+export function openExternal(url: string): void {
+  wailsRuntime()?.BrowserOpenURL?.(url);
+}
+
 /** Whether the page runs in the desktop app (its bindings are present). */
 export function inDesktopApp(): boolean {
   return typeof (globalThis as { go?: unknown }).go === 'object';
-}
-
-/** Whether the app can host a room (the binding exists). */
-export function canHost(): boolean {
-  return typeof appBindings()?.StartHosting === 'function';
 }
 
 type Method = keyof AppBindings;

@@ -2,7 +2,7 @@
 // session (session.ts) feeds it protocol events; the views render it.
 import { mergeChat } from './chat';
 import type { ChatMessage, IceServer, JoinResult, MediaState, Participant } from './protocol';
-import type { ConnectionState } from './signaling';
+import { HOST_STOPPED, type ConnectionState } from './signaling';
 
 /**
  * `joining`: waiting for the join ack. `joined`: in the room. `rejoining`: the connection dropped (or came
@@ -101,7 +101,7 @@ export function reduceRoom(s: RoomState, a: RoomAction): RoomState {
     }
     case 'server-closing':
       // host-stopped: the desktop app that hosted the room stopped; the connection closes for good.
-      if (a.reason === 'host-stopped') return { ...s, notice: HOST_ENDED };
+      if (a.reason === HOST_STOPPED) return { ...s, notice: HOST_ENDED };
       return { ...s, notice: SERVER_CLOSING };
     case 'notice':
       return { ...s, notice: a.text };

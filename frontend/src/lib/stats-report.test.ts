@@ -77,8 +77,9 @@ describe('buildStatsReport', () => {
     expect(second.report.peers[0].fps).toBe(30);
   });
 
-  it('counts no peers once the room is left', () => {
-    const left = reduceRoom(room, { type: 'left' });
+  it('counts no peers once the room is left (the connection closed: the peer list is kept, the phase is left)', () => {
+    const left = reduceRoom(room, { type: 'connection', state: 'closed' });
+    expect(left.peers.length).toBeGreaterThan(0);
     expect(buildStatsReport({ room: left, stats: [], tracks: noTracks, now: 0 }).report.local.peers).toBe(0);
   });
 });
