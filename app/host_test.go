@@ -56,7 +56,7 @@ func TestHostLifecycle(t *testing.T) {
 		t.Logf("no LAN address to check (URLs %v)", info.URLs)
 	}
 	// Browser guests get the call page.
-	resp, err := http.Get(info.LocalURL + "/?room=demo")
+	resp, err := (&http.Client{Timeout: wait}).Get(info.LocalURL + "/?room=demo")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -338,10 +338,12 @@ async function room(n, window) {
 // ---- scenario: many idle clients, memory ------------------------------------------------------------------------
 async function healthz() {
   try {
-    const res = await fetch(new URL('/healthz', opts.url));
-    if (!res.ok) return null;
+    const res = await fetch(new URL('/healthz', opts.url), { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) fail(`/healthz: HTTP ${res.status}`);
     return await res.json();
-  } catch { return null; }
+  } catch (err) {
+    return fail(`/healthz: ${err.message}`);
+  }
 }
 
 async function idle(count, roomSize) {
@@ -370,10 +372,10 @@ async function idle(count, roomSize) {
   const rssAfter = serverRssKiB();
   const idleCpu = (100 * (serverCpuUs() - cpu1)) / ((performance.now() - t1) * 1000);
   const h = await healthz();
-  if (h && h.participants !== undefined && h.participants !== count) fail(`/healthz says ${h.participants} participants, expected ${count}`);
+  if (h.participants !== count) fail(`/healthz says ${h.participants} participants, expected ${count}`);
   return {
     summary: `${joined} clients connected and joined ${Math.ceil(count / roomSize)} rooms in ${joinSeconds.toFixed(1)} s` +
-      (h ? `; /healthz: ${h.rooms} rooms, ${h.participants} participants` : ''),
+      `; /healthz: ${h.rooms} rooms, ${h.participants} participants`,
     metrics: [
       metric('RSS before', rssBefore / 1024, 'MiB', 'lower'),
       metric(`RSS with ${count} joined`, rssAfter / 1024, 'MiB', 'lower'),

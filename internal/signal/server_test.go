@@ -476,7 +476,7 @@ func (p *freezableProxy) pipe(dst, src net.Conn) {
 		n, err := src.Read(buf)
 		select {
 		case <-p.frozen:
-			<-make(chan struct{}) // hold the connection open, forward nothing, until the test closes it
+			return // forward nothing more; the connection stays open until the test's cleanup closes it
 		default:
 		}
 		if n > 0 {
@@ -562,7 +562,7 @@ func TestIPHostsOnlyRefusesNames(t *testing.T) {
 	} {
 		req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
 		req.Host = host
-		res, err := http.DefaultClient.Do(req)
+		res, err := (&http.Client{Timeout: wait}).Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,11 +68,8 @@ describe('desktop app', () => {
       sc.note('guest shows the message typed in the app');
 
       // The app hosting a room, with the guest and the chat: look at it.
-      await new Promise((r) => setTimeout(r, 500));
-      const shot = await xvfb.screenshot(path.join(RESULTS_DIR, 'app-hosting.png'));
-      const st = await xvfb.imageStats(shot);
-      sc.note(`screenshot ${path.relative(process.cwd(), shot)}: ${JSON.stringify(st)}`);
-      assert.ok(st.colours > 400 && st.brightPpm > 800, `the screenshot looks blank: ${JSON.stringify(st)}`);
+      const st = await waitPainted(xvfb, 'app-hosting.png');
+      sc.note(`screenshot app-hosting.png: ${JSON.stringify(st)}`);
 
       // Quitting the app ends the room: the guest is told, and does not reconnect.
       process.kill(app.child.pid, 'SIGTERM');
@@ -125,7 +122,7 @@ describe('desktop app', () => {
       // The app is back in its lobby, still running, and no longer serves.
       await app.waitLog(/frontend ready: lobby/, 'back in the lobby', 2);
       assert.ok(app.alive(), 'the app still runs after it stopped hosting');
-      await until(() => fetch(`http://127.0.0.1:7800/`).then(() => 'serving', () => 'refused'), (r) => r === 'refused',
+      await until(() => fetch(`http://127.0.0.1:7800/`, { signal: AbortSignal.timeout(1000) }).then(() => 'serving', () => 'refused'), (r) => r === 'refused',
         { what: 'the app to stop serving on port 7800' });
       // And the guest does not come back: still disconnected a while later (a reconnect would take 2–4 s).
       await sleep(ms(4000));
@@ -154,11 +151,16 @@ describe('desktop app', () => {
       sc.note(`app local: ${JSON.stringify(local)}`);
       await until(() => app.remotes.at(-1), (r) => r?.peer === guest.id && r?.name === 'guest',
         { what: `a --stats line for the guest (peer ${guest.id})` });
-      const shot = await xvfb.screenshot(path.join(RESULTS_DIR, 'app-joined.png'));
-      sc.note(`screenshot ${JSON.stringify(await xvfb.imageStats(shot))}`);
+      sc.note(`screenshot app-joined.png: ${JSON.stringify(await waitPainted(xvfb, 'app-joined.png'))}`);
       // Joining remembered the server, the room and the name in the app's settings.
       const settings = await until(() => app.settings(), (s) => s?.recentRooms?.[0] === 'r2',
         { what: 'settings.json to list the room r2' });
       assert.deepEqual({ name: settings.name, servers: settings.recentServers }, { name: 'desk', servers: [server.url] });
     });
 });
+
+/** Screenshots the screen until it is painted (the thresholds of scripts/test-desktop.sh), bounded; its stats. */
+async function waitPainted(xvfb, name) {
+  return until(async () => xvfb.imageStats(await xvfb.screenshot(path.join(RESULTS_DIR, name))),
+    (st) => st.colours > 400 && st.brightPpm > 800, { what: `${name} to show the painted app, not a blank screen` });
+}
