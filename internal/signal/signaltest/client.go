@@ -9,11 +9,19 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 )
+
+// T is what a Client needs of its user: *testing.T and *testing.B are one; a program that is not a test (the
+// pion test peer) supplies its own, whose Fatal ends the program.
+type T interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Cleanup(func())
+}
 
 // Wait bounds every wait of a Client.
 const Wait = 5 * time.Second
@@ -30,7 +38,7 @@ type Client struct {
 	Events chan Event // every server→client event, in order
 	Closed chan struct{}
 
-	t      testing.TB
+	t      T
 	ws     *websocket.Conn
 	wmu    sync.Mutex
 	amu    sync.Mutex
@@ -39,8 +47,8 @@ type Client struct {
 }
 
 // Dial connects to the room server at baseURL (http://host:port) over the websocket transport and waits for the
-// Socket.IO handshake. The connection is closed when the test ends.
-func Dial(t testing.TB, baseURL string) *Client {
+// Socket.IO handshake. The connection is closed when the test ends (at t.Cleanup).
+func Dial(t T, baseURL string) *Client {
 	t.Helper()
 	addr := strings.TrimPrefix(baseURL, "http://")
 	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/socket.io/?EIO=4&transport=websocket", nil)
