@@ -5,6 +5,7 @@ GO    ?= go
 TAGS  := webkit2_41
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/parley-app/parley/internal/version.Version=$(VERSION)
+GO_SRC := $(shell find app cmd internal test -name '*.go' -not -path '*/node_modules/*' 2>/dev/null) go.mod go.sum
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts \
                   frontend/svelte.config.js frontend/tsconfig.json frontend/package.json -type f 2>/dev/null)
 
@@ -29,8 +30,12 @@ frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SRC)
 
 frontend: frontend/dist/index.html
 
-bin/parley-server: frontend/dist/index.html $(shell find cmd internal -name '*.go' 2>/dev/null) go.mod
+bin/parley-server: frontend/dist/index.html $(GO_SRC)
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o $@ ./cmd/parley-server
+
+# Test participants: the native engine's bridge alone (for NativeEngine pages in Chromium), a plain pion peer.
+bin/mediabridge bin/pionpeer: bin/%: $(GO_SRC)
+	CGO_ENABLED=0 $(GO) build -o $@ ./test/$*
 
 server: bin/parley-server
 
@@ -62,14 +67,14 @@ test-interop: bin/parley-server test/interop/node_modules/.installed
 	cd test/interop && PARLEY_SERVER=$(CURDIR)/bin/parley-server node --test --test-concurrency=1
 
 # Calls in real Chromium, inside a network namespace that has only loopback (DESIGN.md 3.3).
-test-e2e: bin/parley-server test/e2e/node_modules/.installed
+test-e2e: bin/parley-server bin/mediabridge test/e2e/node_modules/.installed
 	scripts/test-e2e.sh
 
 test-desktop: app
 	scripts/test-desktop.sh
 
 # The desktop app hosting and joining, with browser guests, under Xvfb in a network namespace of its own.
-test-desktop-e2e: app bin/parley-server test/desktop/node_modules/.installed
+test-desktop-e2e: app bin/parley-server bin/pionpeer test/desktop/node_modules/.installed
 	scripts/test-desktop-e2e.sh
 
 # --- benchmarks -----------------------------------------------------------------------------------------------

@@ -31,7 +31,16 @@ type Settings struct {
 	RecentServers []string        `json:"recentServers"` // most recent first, at most 10
 	RecentRooms   []string        `json:"recentRooms"`   // most recent first, at most 10
 	Permissions   map[string]bool `json:"permissions"`   // "camera"/"microphone"/"screen" → allowed
+	// Engine is the media engine the page uses: "auto" (the webview's RTCPeerConnection where it has one, else
+	// the native engine) or "native" (always the native engine).
+	Engine string `json:"engine"`
 }
+
+// The values of Settings.Engine.
+const (
+	EngineAuto   = "auto"
+	EngineNative = "native"
+)
 
 // SettingsStore keeps Settings in a JSON file, written atomically. It reads the file on first use, so creating
 // one has no side effects. It also remembers the webview's media permissions (Lookup, Remember: the
@@ -236,7 +245,16 @@ func normalise(st Settings) Settings {
 		RecentServers: recent(st.RecentServers),
 		RecentRooms:   recent(st.RecentRooms),
 		Permissions:   perms,
+		Engine:        engineSetting(st.Engine),
 	}
+}
+
+// engineSetting keeps a known engine choice; anything else (absent, a typo, an older file) is "auto".
+func engineSetting(v string) string {
+	if v == EngineNative {
+		return v
+	}
+	return EngineAuto
 }
 
 func recent(list []string) []string {

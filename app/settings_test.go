@@ -30,7 +30,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 	a := New(Config{Logger: log, Frontend: testFrontend}) // the default store: $XDG_CONFIG_HOME/parley
 
 	def := a.LoadSettings()
-	if want := (Settings{RecentServers: []string{}, RecentRooms: []string{}, Permissions: map[string]bool{}}); !reflect.DeepEqual(def, want) {
+	if want := (Settings{RecentServers: []string{}, RecentRooms: []string{}, Permissions: map[string]bool{}, Engine: EngineAuto}); !reflect.DeepEqual(def, want) {
 		t.Fatalf("defaults = %#v", def)
 	}
 	in := Settings{
@@ -38,6 +38,7 @@ func TestSettingsRoundTrip(t *testing.T) {
 		RecentServers: []string{"http://192.168.1.5:7800", "https://meet.example.org"},
 		RecentRooms:   []string{"standup", "demo"},
 		Permissions:   map[string]bool{"camera": true, "microphone": false},
+		Engine:        EngineNative,
 	}
 	if err := a.SaveSettings(in); err != nil {
 		t.Fatal(err)
@@ -223,5 +224,17 @@ func TestSettingsPermissions(t *testing.T) {
 	next.Flush()
 	if mem, disk := next.Load(), NewSettingsStore(path, nil).Load(); !reflect.DeepEqual(mem, disk) {
 		t.Fatalf("memory %#v\ndisk %#v", mem, disk)
+	}
+}
+
+func TestSettingsEngineChoice(t *testing.T) {
+	for in, want := range map[string]string{"": EngineAuto, "auto": EngineAuto, "native": EngineNative, "NATIVE": EngineAuto, "browser": EngineAuto} {
+		st := NewSettingsStore(filepath.Join(t.TempDir(), "settings.json"), nil)
+		if err := st.Save(Settings{Engine: in}); err != nil {
+			t.Fatal(err)
+		}
+		if got := st.Load().Engine; got != want {
+			t.Errorf("engine %q saved, %q loaded, want %q", in, got, want)
+		}
 	}
 }

@@ -15,6 +15,9 @@ import (
 // WebView2 from http(s)://wails.localhost. The app joins remote rooms from there.
 var desktopOrigins = []string{"wails://wails", "http://wails.localhost", "https://wails.localhost"}
 
+// DesktopOrigins are the origins the desktop app's page has (its media bridge admits only them).
+func DesktopOrigins() []string { return slices.Clone(desktopOrigins) }
+
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/socket.io/", s.allowOrigin(s.io.ServeHandler(nil)))

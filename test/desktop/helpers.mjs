@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
   ms, sleep, makeUntil, freePort, makeTempDir, Log as TailLog, spawnLogged as spawnTracked, endGroup as endProcessGroup,
-  chromiumArgs as harnessChromiumArgs, launchChromium, closeWithin, recordPageLogs, scenarioTest, timedNote,
+  chromiumArgs as harnessChromiumArgs, launchChromium, closeWithin, recordPageLogs, scenarioTest, timedNote, startAnnounced,
 } from '../lib/harness.mjs';
 
 export { ms, sleep, freePort, CHROMIUM } from '../lib/harness.mjs';
@@ -22,6 +22,7 @@ export const ROOT = path.resolve(here, '../..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results', 'desktop');
 export const APP = path.resolve(ROOT, process.env.PARLEY_APP || 'build/bin/parley');
 export const SERVER = path.resolve(ROOT, process.env.PARLEY_SERVER || 'bin/parley-server');
+export const PIONPEER = path.resolve(ROOT, process.env.PARLEY_PIONPEER || 'bin/pionpeer');
 
 /** Every bound is multiplied by PARLEY_E2E_SLOW (default 1): ms() of ../lib/harness.mjs. */
 export const UI_TIMEOUT = ms(15000);
@@ -32,6 +33,8 @@ const SERVER_START_TIMEOUT = ms(10000);
 const BROWSER_LAUNCH_TIMEOUT = ms(30000);
 const PAGE_LOAD_TIMEOUT = ms(15000);
 const CLOSE_TIMEOUT = ms(10000);
+/** From joining to the first decoded frame of a peer (the native engine's first keyframe comes on request). */
+export const MEDIA_TIMEOUT = ms(30000);
 const TOOL_TIMEOUT = ms(10000);
 const LOG_TAIL = 512 * 1024;
 
@@ -280,6 +283,65 @@ export class Server {
   async stop() { return endGroup(this.child); }
 }
 
+// --- the pion test peer -----------------------------------------------------------------------------------------
+
+let pionMedia;
+/** The pion peer's media (generated once): VP8 640×480@30 with a key frame a second, Opus 20 ms packets. */
+function pionMediaFiles() {
+  pionMedia ??= (async () => {
+    const dir = tempDir();
+    const ivf = path.join(dir, 'pion.ivf');
+    const ogg = path.join(dir, 'pion.ogg');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=640x480:rate=30', '-t', '5', '-g', '30',
+      '-c:v', 'libvpx', '-b:v', '1M', '-f', 'ivf', ivf], { timeout: ms(60000) });
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=500:sample_rate=48000', '-t', '5',
+      '-c:a', 'libopus', '-frame_duration', '20', '-page_duration', '20000', '-f', 'ogg', ogg], { timeout: ms(60000) });
+    return { ivf, ogg };
+  })();
+  return pionMedia;
+}
+
+/** bin/pionpeer in a room: a plain pion/webrtc participant; `last` is its latest stats line (see test/pionpeer). */
+export class PionPeer {
+  constructor(name) {
+    this.name = name;
+    this.log = new Log();
+    this.last = null;
+  }
+
+  async start(url, room, extra = []) {
+    if (!fs.existsSync(PIONPEER)) throw new Error(`${PIONPEER} not found: run 'make bin/pionpeer'`);
+    const { ivf, ogg } = await pionMediaFiles();
+    const { child, value } = await startAnnounced(PIONPEER,
+      ['--server', url, '--room', room, '--name', this.name, '--ivf', ivf, '--ogg', ogg, ...extra], {
+        keep: (s) => this.log.keep(s),
+        timeout: SERVER_START_TIMEOUT,
+        opts: { detached: true },
+        check: (line) => {
+          const m = /^joined (\S+)$/.exec(line.trim());
+          if (!m) throw new Error(`pionpeer said ${JSON.stringify(line)}, want "joined ID"`);
+          return m[1];
+        },
+      });
+    this.child = child;
+    this.id = value;
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      try { this.last = JSON.parse(l); } catch { /* not a stats line */ }
+    });
+    return this;
+  }
+
+  /** Its stats of the connection to `peerId` now (or undefined). */
+  of(peerId) { return this.last?.peers?.find((p) => p.peer === peerId); }
+
+  /** Waits until its stats of `peerId` satisfy `check`; returns them. */
+  async wait(peerId, check, what, timeout = MEDIA_TIMEOUT) {
+    return until(() => this.of(peerId), (s) => s !== undefined && check(s), { timeout, interval: 200, what: `${this.name}: ${what}` });
+  }
+
+  async stop() { return endGroup(this.child); }
+}
+
 // --- Chromium guests --------------------------------------------------------------------------------------------
 
 const chromiumArgs = harnessChromiumArgs();
@@ -307,6 +369,33 @@ export class Guest {
     this.id = await until(() => this.page.evaluate(() => window.__parley?.selfId() ?? null), (id) => typeof id === 'string' && id !== '',
       { what: `${this.name} to join ${room} (window.__parley.selfId())` });
     return this.id;
+  }
+
+  /** window.__parley.stats(): [{peerId, kind, framesDecoded?, width?, height?, rms?}]. */
+  async stats() {
+    return this.page.evaluate(() => window.__parley.stats());
+  }
+
+  /** Waits until framesDecoded of `peerId`'s `kind` video grows over ≥ 1 s; returns that stats entry. */
+  async waitDecodes(peerId, kind = 'camera', timeout = MEDIA_TIMEOUT) {
+    let prev = null;
+    return until(() => this.stats(), (st) => {
+      const e = st.find((x) => x.peerId === peerId && x.kind === kind);
+      if (typeof e?.framesDecoded !== 'number') return false;
+      if (!prev) prev = { f: e.framesDecoded, at: Date.now() };
+      else if (Date.now() - prev.at >= 1000) {
+        if (e.framesDecoded > prev.f) return true;
+        prev = { f: e.framesDecoded, at: Date.now() };
+      }
+      return false;
+    }, { timeout, interval: 250, what: `${this.name} to decode ${peerId}'s ${kind} video (framesDecoded growing)` })
+      .then((st) => st.find((x) => x.peerId === peerId && x.kind === kind));
+  }
+
+  /** Waits until the RMS of `peerId`'s audio on this page exceeds 0.001. */
+  async waitHears(peerId, timeout = MEDIA_TIMEOUT) {
+    return until(() => this.stats(), (st) => st.some((x) => x.peerId === peerId && x.kind === 'audio' && x.rms > 0.001),
+      { timeout, interval: 100, what: `${this.name} to hear ${peerId} (audio rms > 0.001)` });
   }
 
   async participantNames() {
@@ -347,8 +436,16 @@ export class Scenario {
     this.apps = [];
     this.servers = [];
     this.guests = [];
+    this.pions = [];
     this.notes = [];
     this.started = Date.now();
+  }
+
+  async pion(name, url, room, extra) {
+    const p = new PionPeer(name);
+    this.pions.push(p);
+    await p.start(url, room, extra);
+    return p;
   }
 
   note(s) {
@@ -395,12 +492,14 @@ export class Scenario {
     }
     this.apps.forEach((a) => fs.writeFileSync(path.join(dir, `${a.name}.log`), a.log.text));
     this.servers.forEach((s, i) => fs.writeFileSync(path.join(dir, `server-${i}.log`), s.log.text));
+    this.pions.forEach((p) => fs.writeFileSync(path.join(dir, `${p.name}.log`), `${p.log.text}\n--- last: ${JSON.stringify(p.last)}\n`));
     fs.writeFileSync(path.join(dir, 'failure.txt'), `${err?.stack ?? err}\n\n--- notes\n${this.notes.join('\n')}\n`);
     return dir;
   }
 
   async cleanup() {
     await Promise.all(this.guests.map((g) => g.close().catch(() => {})));
+    await Promise.all(this.pions.map((p) => p.stop().catch(() => {})));
     await Promise.all(this.apps.map((a) => a.stop().catch(() => {})));
     await Promise.all(this.servers.map((s) => s.stop().catch(() => {})));
   }

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
   ms, sleep, makeUntil, freePort, makeTempDir, Log, spawnLogged, chromiumArgs as harnessChromiumArgs, launchChromium,
-  closeWithin, recordPageLogs, scenarioTest, timedNote,
+  closeWithin, recordPageLogs, scenarioTest, timedNote, startAnnounced,
 } from '../lib/harness.mjs';
 
 // freePort(): a free TCP port on 127.0.0.1 (bound and released; the server then takes it, and again on restart).
@@ -171,6 +171,55 @@ export class Server {
   }
 }
 
+// --- the native engine's Go side ---------------------------------------------------------------------------------
+
+/**
+ * bin/mediabridge: the desktop app's media bridge alone (internal/media), so that a page in Chromium can run the
+ * NativeEngine (`?engine=native&bridge=…&token=…`) as the Linux app's webview does. It admits only `origin`.
+ */
+export class Bridge {
+  constructor(origin) {
+    this.origin = origin;
+    this.tail = new Log(LOG_TAIL);
+    this.child = null;
+  }
+
+  get log() { return this.tail.text; }
+
+  async start() {
+    const bin = process.env.PARLEY_MEDIABRIDGE || path.join(ROOT, 'bin', 'mediabridge');
+    if (!fs.existsSync(bin)) throw new Error(`mediabridge not found at ${bin}: run 'make bin/mediabridge'`);
+    const { child, value } = await startAnnounced(bin, ['--allow-origin', this.origin], {
+      keep: (s) => this.tail.keep(s),
+      timeout: SERVER_START_TIMEOUT,
+      check: (line) => {
+        const m = /^bridge (ws:\/\/\S+) token (\S+)$/.exec(line.trim());
+        if (!m) throw new Error(`unexpected first line from mediabridge: ${JSON.stringify(line)}`);
+        return { url: m[1], token: m[2] };
+      },
+    });
+    this.child = child;
+    Object.assign(this, value);
+    return this;
+  }
+
+  /** The page URL parameters that select the NativeEngine with this bridge. */
+  params() {
+    return `&engine=native&bridge=${encodeURIComponent(this.url)}&token=${encodeURIComponent(this.token)}`;
+  }
+
+  async stop() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    let timer;
+    const res = await Promise.race([child.exited, new Promise((r) => { timer = setTimeout(r, CLOSE_TIMEOUT, null); })]);
+    clearTimeout(timer);
+    if (res === null) child.kill('SIGKILL');
+  }
+}
+
 // --- browsers ---------------------------------------------------------------------------------------------------
 
 /**
@@ -225,6 +274,8 @@ export class Participant {
     this.page = page;
     this.logs = [];
     this.id = undefined;
+    /** A Bridge when this page runs the NativeEngine (Scenario.participant with native). */
+    this.bridge = null;
     const log = recordPageLogs(page, this.logs);
     page.on('crash', () => log('page crashed'));
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) log(`navigated: ${f.url()}`); });
@@ -234,7 +285,8 @@ export class Participant {
 
   /** Opens /?room=R&name=N&join=1 and waits until the page is in the call (window.__parley.selfId() is set). */
   async join(server, room) {
-    const u = `${server.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(this.name)}&join=1`;
+    const u = `${server.url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(this.name)}&join=1` +
+      (this.bridge ? this.bridge.params() : '');
     await this.page.goto(u, { timeout: PAGE_LOAD_TIMEOUT, waitUntil: 'load' });
     this.id = await this.waitSelfId();
     return this.id;
@@ -424,6 +476,7 @@ class Scenario {
     this.t = t;
     this.name = name;
     this.servers = [];
+    this.bridges = [];
     this.people = [];
     this.started = Date.now();
     this.notes = [];
@@ -451,22 +504,30 @@ class Scenario {
     return `${prefix}-${process.pid}-${roomSeq}`;
   }
 
-  /** Launches the browser of the i-th person of PEOPLE (own camera picture and tone). */
-  async participant(i) {
+  /**
+   * Launches the browser of the i-th person of PEOPLE (own camera picture and tone). With `native` (the room
+   * server whose page it will open) the page runs the NativeEngine through a bridge of its own.
+   */
+  async participant(i, { native = null } = {}) {
     const person = PEOPLE[i];
     const files = await mediaFiles(person);
     const { browser, context, page } = await launchBrowser(files);
     const p = new Participant(person, browser, context, page);
     this.people.push(p);
-    this.note(`${p.name}: browser launched`);
+    if (native) {
+      p.bridge = new Bridge(native.url);
+      this.bridges.push(p.bridge);
+      await p.bridge.start();
+    }
+    this.note(`${p.name}: browser launched${native ? ` (NativeEngine, bridge ${p.bridge.url})` : ''}`);
     return p;
   }
 
-  /** Launches participants 0..n-1 and joins them to `room` one after another; returns them. */
-  async call(server, room, n) {
+  /** Launches participants 0..n-1 (those in `native` with the NativeEngine) and joins them one after another. */
+  async call(server, room, n, { native = [] } = {}) {
     const ps = [];
     for (let i = 0; i < n; i++) {
-      const p = await this.participant(i);
+      const p = await this.participant(i, { native: native.includes(i) ? server : null });
       await p.join(server, room);
       this.note(`${p.name} joined ${room} as ${p.id}`);
       ps.push(p);
@@ -506,6 +567,7 @@ class Scenario {
       fs.writeFileSync(`${base}.log`, p.logs.join('\n') + '\n');
     }
     this.servers.forEach((s, i) => fs.writeFileSync(path.join(dir, `server-${i}.log`), s.log));
+    this.bridges.forEach((b, i) => fs.writeFileSync(path.join(dir, `mediabridge-${i}.log`), b.log));
     fs.writeFileSync(path.join(dir, 'failure.txt'), `${err?.stack ?? err}\n\n--- notes\n${this.notes.join('\n')}\n`);
     return { dir, saved };
   }
@@ -513,6 +575,7 @@ class Scenario {
   async cleanup() {
     await Promise.all(this.people.map((p) => p.close().catch(() => {})));
     await Promise.all(this.servers.map((s) => s.stop('SIGKILL').catch(() => {})));
+    await Promise.all(this.bridges.map((b) => b.stop().catch(() => {})));
   }
 }
 

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 
 /** Every bound is multiplied by PARLEY_E2E_SLOW (default 1) for slow or busy machines. */
@@ -107,6 +108,34 @@ export function spawnLogged(cmd, args, keep, opts = {}, label = path.basename(cm
   }));
   child.on('error', (err) => keep(`--- spawn error: ${err.message}\n`));
   return child;
+}
+
+/**
+ * Spawns a program that announces itself with its first stdout line (a server's address) and waits, bounded by
+ * `timeout` ms, for that line; `check(line)` returns what the caller wants from it, or throws. Every later line
+ * and stderr go to `keep`. Returns {child, value}; on any failure the child is killed and the error says why.
+ */
+export async function startAnnounced(cmd, args, { keep, timeout, check, opts = {}, label = path.basename(cmd) }) {
+  const child = spawnLogged(cmd, args, keep, opts, label);
+  child.stderr.on('data', (c) => keep(c.toString()));
+  const lines = createInterface({ input: child.stdout });
+  let timer;
+  try {
+    const first = await Promise.race([
+      once(lines, 'line').then(([l]) => l),
+      child.exited.then(({ code, signal }) => { throw new Error(`${label} exited (code ${code}, signal ${signal}) before its first line`); }),
+      new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${label} printed nothing within ${timeout} ms`)), timeout); }),
+    ]);
+    keep(first + '\n');
+    lines.on('line', (l) => keep(l + '\n'));
+    return { child, value: check(first) };
+  } catch (err) {
+    child.kill('SIGKILL');
+    await child.exited;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Ends a process group (a child spawned detached): SIGTERM, then SIGKILL after `grace` ms. */

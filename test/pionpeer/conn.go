@@ -34,6 +34,10 @@ type stats struct {
 	Width        int    `json:"width"`
 	Height       int    `json:"height"`
 	AudioPackets int    `json:"audioPackets"`
+	// With --pli-every: PLIs sent after the first key frame, and for each answered one the ms until the next
+	// key frame arrived.
+	PLIs       int   `json:"plis"`
+	PLIToKeyMs []int `json:"pliToKeyMs"`
 }
 
 func (c *conn) stats() stats {
@@ -41,6 +45,7 @@ func (c *conn) stats() stats {
 	defer c.mu.Unlock()
 	s := c.st
 	s.Peer, s.State = c.id, c.pc.ConnectionState().String()
+	s.PLIToKeyMs = append([]int{}, c.st.PLIToKeyMs...)
 	return s
 }
 
@@ -180,7 +185,8 @@ func (p *peer) signal(from, kind string, data any) {
 }
 
 // receive counts what arrives: whole VP8 frames (pion's sample builder, independent of Parley's own jitter
-// buffer), the picture size from key frames, and Opus packets. Until the first key frame it asks for one.
+// buffer), the picture size from key frames, and Opus packets. Until the first key frame it asks for one; with
+// --pli-every it then asks again at that interval and times the answers.
 func (c *conn) receive(t *webrtc.TrackRemote) {
 	if t.Kind() == webrtc.RTPCodecTypeAudio {
 		for {
@@ -196,28 +202,38 @@ func (c *conn) receive(t *webrtc.TrackRemote) {
 		}
 	}
 	sb := samplebuilder.New(128, &codecs.VP8Packet{}, 90000)
-	lastPLI := time.Time{}
+	var lastPLI, pliAt time.Time // pliAt: a PLI sent after the first key frame, not yet answered
 	for {
 		pkt, _, err := t.ReadRTP()
 		if err != nil {
 			return
 		}
 		sb.Push(pkt)
+		c.mu.Lock()
 		for s := sb.Pop(); s != nil; s = sb.Pop() {
-			c.mu.Lock()
 			c.st.VideoFrames++
 			if len(s.Data) >= 10 && s.Data[0]&1 == 0 {
 				c.st.Keyframes++
 				c.st.Width = int(s.Data[6]) | int(s.Data[7]&0x3f)<<8
 				c.st.Height = int(s.Data[8]) | int(s.Data[9]&0x3f)<<8
+				if !pliAt.IsZero() {
+					c.st.PLIToKeyMs = append(c.st.PLIToKeyMs, int(time.Since(pliAt).Milliseconds()))
+					pliAt = time.Time{}
+				}
 			}
-			c.mu.Unlock()
 		}
-		c.mu.Lock()
-		noKey := c.st.Keyframes == 0
-		c.mu.Unlock()
-		if noKey && time.Since(lastPLI) > 500*time.Millisecond {
+		haveKey := c.st.Keyframes > 0
+		pli := (!haveKey && time.Since(lastPLI) > 500*time.Millisecond) ||
+			(haveKey && c.p.pliEvery > 0 && pliAt.IsZero() && time.Since(lastPLI) > c.p.pliEvery)
+		if pli {
 			lastPLI = time.Now()
+			if haveKey {
+				pliAt = lastPLI
+				c.st.PLIs++
+			}
+		}
+		c.mu.Unlock()
+		if pli {
 			_ = c.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(t.SSRC())}})
 		}
 	}

@@ -6,7 +6,7 @@
 //	pionpeer --server http://127.0.0.1:7800 --room r --ivf v.ivf --ogg a.ogg
 //
 // Output: `joined SELFID` once, then `{"peers":[{"peer":…,"state":…,"videoFrames":…,"keyframes":…,"width":…,
-// "height":…,"audioPackets":…}]}` every second. PARLEY_ICE_LOOPBACK=1 adds loopback candidates (the tests'
+// "height":…,"audioPackets":…,"plis":…,"pliToKeyMs":[…]}]}` every second. PARLEY_ICE_LOOPBACK=1 adds loopback candidates (the tests'
 // network namespace has only lo).
 package main
 
@@ -32,6 +32,7 @@ func main() {
 	name := flag.String("name", "pion", "participant name")
 	ivf := flag.String("ivf", "", "VP8 IVF file to send (looped)")
 	ogg := flag.String("ogg", "", "Opus Ogg file to send (looped)")
+	pliEvery := flag.Duration("pli-every", 0, "after the first key frame, ask each sender for a key frame this often (0: never) and time the answers")
 	flag.Parse()
 	if *room == "" || *ivf == "" {
 		log.Fatal("pionpeer: --room and --ivf are required")
@@ -40,6 +41,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
+	p.pliEvery = *pliEvery
 	c := signaltest.Dial(fatalT{}, *server)
 	p.client = c
 	ack := c.Req("join", map[string]any{"room": *room, "name": *name, "state": map[string]bool{"mic": *ogg != "", "camera": true}})
@@ -92,6 +94,8 @@ type peer struct {
 	audio  *webrtc.TrackLocalStaticSample
 	ivf    string
 	ogg    string
+
+	pliEvery time.Duration
 
 	mu    sync.Mutex
 	conns map[string]*conn
