@@ -78,9 +78,10 @@ test-desktop-e2e: app bin/parley-server bin/pionpeer test/desktop/node_modules/.
 	scripts/test-desktop-e2e.sh
 
 # --- benchmarks -----------------------------------------------------------------------------------------------
-bench: deps bin/parley-server bench/node_modules/.installed
+bench: deps app bin/parley-server bench/node_modules/.installed test/desktop/node_modules/.installed
 	$(GO) test -tags $(TAGS) -run '^$$' -bench . -benchmem ./internal/...
 	bench/run.sh
+	scripts/bench-glass.sh
 
 clean:
 	rm -rf bin build/bin

@@ -44,6 +44,7 @@ func main() {
 			os.Exit(2) // ParseCommandLine has said what is wrong on stderr
 		}
 	}
+	cl.Launch.Stamp = os.Getenv("PARLEY_BENCH_STAMP") == "1" // make bench's glass-to-glass latency only
 
 	settings := app.NewSettingsStore("", logger)
 	a := app.New(app.Config{Logger: logger, Launch: cl.Launch, Settings: settings})

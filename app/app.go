@@ -15,6 +15,7 @@ import (
 	"sync"
 
 	"github.com/parley-app/parley/frontend"
+	"github.com/parley-app/parley/internal/media"
 	"github.com/parley-app/parley/internal/version"
 )
 
@@ -51,6 +52,9 @@ type App struct {
 	ctx       context.Context // the Wails runtime context, set by Startup
 	roomPeers int             // others in the room the page is in (SetRoomPeers)
 	quitting  bool            // Quit was called: close without asking
+
+	mediaMu sync.Mutex    // guards bridge
+	bridge  *media.Bridge // the native media engine's bridge, started by the page's first MediaBridge call
 
 	hostMu sync.Mutex // serialises StartHosting and StopHosting (a stop waits for the server)
 	host   *hosted    // nil when not hosting; read under mu, written under hostMu and mu
@@ -100,6 +104,7 @@ func (a *App) Shutdown(ctx context.Context) {
 	if err := a.StopHosting(); err != nil {
 		a.log.Warn("stop hosting", "err", err)
 	}
+	a.closeMediaBridge()
 }
 
 // FrontendReady is called by the page once a view is mounted ("lobby", "room"). It only logs: the desktop

@@ -26,6 +26,9 @@ type Launch struct {
 	Room   string `json:"room"`
 	Name   string `json:"name"`
 	Stats  bool   `json:"stats"`
+	// Stamp: draw the clock into the camera picture and read it from the others' (make bench's glass-to-glass
+	// latency; PARLEY_BENCH_STAMP=1, never set by a user).
+	Stamp bool `json:"stamp"`
 }
 
 // CommandLine is the parsed command line: the Launch for the page and what main() needs besides.

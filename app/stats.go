@@ -22,6 +22,8 @@ type PeerStats struct {
 	Height        int     `json:"height"`
 	AudioLevel    float64 `json:"audioLevel"`
 	RTTMs         float64 `json:"rttMs"`
+	// GlassMs: glass-to-glass latencies (ms) of this peer's camera measured since the last line (Launch.Stamp).
+	GlassMs []float64 `json:"glassMs,omitempty"`
 }
 
 // LocalStats are this participant's media and room.
@@ -38,6 +40,9 @@ type TrackState struct {
 	Live  bool   `json:"live"`
 	Label string `json:"label"`
 }
+
+// maxGlassSamples bounds the latency samples of one line (a second of video is at most ~60 frames).
+const maxGlassSamples = 120
 
 // maxStatsPeers bounds the lines of one report (a room holds at most a few dozen).
 const maxStatsPeers = 256
@@ -70,6 +75,12 @@ func statsLines(r StatsReport) []byte {
 		}
 		p.Peer, p.Name = clip(p.Peer, 128), clip(p.Name, 4*maxNameLen)
 		p.FPS, p.AudioLevel, p.RTTMs = round(p.FPS, 100), round(p.AudioLevel, 10000), round(p.RTTMs, 10)
+		if len(p.GlassMs) > maxGlassSamples {
+			p.GlassMs = p.GlassMs[:maxGlassSamples]
+		}
+		for i, v := range p.GlassMs {
+			p.GlassMs[i] = round(v, 10)
+		}
 		_ = enc.Encode(p) // only strings and numbers: cannot fail
 	}
 	l := r.Local

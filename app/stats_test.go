@@ -11,7 +11,7 @@ func TestStatsLines(t *testing.T) {
 	r := StatsReport{
 		Peers: []PeerStats{
 			{Peer: "Qx9", Name: "Grace <3", FramesDecoded: 1234, FPS: 29.9712, Width: 640, Height: 480, AudioLevel: 0.123456, RTTMs: 1.26},
-			{Peer: "k3J", Name: "Linus", FPS: math.NaN()},
+			{Peer: "k3J", Name: "Linus", FPS: math.NaN(), GlassMs: []float64{48.26, 51}},
 		},
 		Local: LocalStats{
 			Camera:       TrackState{Live: true, Label: "Mock video device 1"},
@@ -21,11 +21,16 @@ func TestStatsLines(t *testing.T) {
 		},
 	}
 	want := `{"peer":"Qx9","name":"Grace <3","framesDecoded":1234,"fps":29.97,"width":640,"height":480,"audioLevel":0.1235,"rttMs":1.3}
-{"peer":"k3J","name":"Linus","framesDecoded":0,"fps":0,"width":0,"height":0,"audioLevel":0,"rttMs":0}
+{"peer":"k3J","name":"Linus","framesDecoded":0,"fps":0,"width":0,"height":0,"audioLevel":0,"rttMs":0,"glassMs":[48.3,51]}
 {"local":true,"camera":{"live":true,"label":"Mock video device 1"},"microphone":{"live":true,"label":"Mock audio device 1"},"screen":{"live":false,"label":""},"peers":2,"chatMessages":3}
 `
 	if got := string(statsLines(r)); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	// Latency samples are bounded per line.
+	many := StatsReport{Peers: []PeerStats{{Peer: "a", GlassMs: make([]float64, 1000)}}}
+	if got := strings.Count(string(statsLines(many)), ","); got > maxGlassSamples+20 {
+		t.Fatalf("a line with %d commas: samples not bounded", got)
 	}
 	// Alone in the room: just the local line.
 	if got := string(statsLines(StatsReport{})); got != `{"local":true,"camera":{"live":false,"label":""},"microphone":{"live":false,"label":""},"screen":{"live":false,"label":""},"peers":0,"chatMessages":0}`+"\n" {

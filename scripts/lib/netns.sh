@@ -5,6 +5,7 @@
 #   netns_prepare WORK_PREFIX RESULTS_DIR     # a temp dir (TMPDIR) removed at exit; RESULTS_DIR emptied
 #   netns_args ARG...                         # node options into opts, test files into files (default *.test.mjs)
 #   netns_run [SETUP]                         # node --test in a network namespace with only loopback; sets rc
+#   netns_exec SETUP CMD ARG...               # any command there (the glass-to-glass benchmark); sets rc
 #
 # netns_run runs the suite in its own network namespace with only loopback (DESIGN.md 3.3) and its own PID
 # namespace: sh is PID 1 of the new PID namespace (not exec'd: PID 1 ignores Ctrl-C); when it exits, the kernel
@@ -47,13 +48,20 @@ netns_args() {
 }
 
 netns_run() {
+  netns_exec "${1:-}" node --test --test-concurrency=1 --test-reporter=spec "${opts[@]}" "${files[@]}"
+}
+
+# netns_exec SETUP CMD ARG...: runs CMD in the namespaces (as netns_run does the suite); sets rc.
+netns_exec() {
+  local setup=$1
+  shift
   start=$(date +%s)
   unshare --net --pid --fork --mount-proc sh -c '
   ip link set lo up || exit 2
   # pion gathers loopback candidates only when asked (a test setting): here loopback is all there is.
   export PARLEY_ICE_LOOPBACK=1
-'"${1:-}"'
-  node --test --test-concurrency=1 --test-reporter=spec "$@"
-' "$NAME" "${opts[@]}" "${files[@]}"
+'"$setup"'
+  "$@"
+' "$NAME" "$@"
   rc=$?
 }

@@ -121,9 +121,11 @@ export class Xvfb {
  * ({"peer":…} per remote participant, {"local":true,…}).
  */
 export class DesktopApp {
-  constructor(xvfb, args, name = 'app') {
+  /** `env`: more environment for the app (PARLEY_BENCH_STAMP=1 for the glass-to-glass benchmark). */
+  constructor(xvfb, args, name = 'app', env = {}) {
     this.xvfb = xvfb;
     this.args = args;
+    this.extraEnv = env;
     this.name = name;
     this.log = new Log();
     this.stdoutLines = [];
@@ -144,6 +146,7 @@ export class DesktopApp {
       XDG_CACHE_HOME: path.join(home, '.cache'),
       NO_AT_BRIDGE: '1',
       PARLEY_FAKE_MEDIA: '1',
+      ...this.extraEnv,
     };
     this.log.keep(`--- start ${new Date().toISOString()}: ${APP} ${this.args.join(' ')}\n`);
     this.started = Date.now();
@@ -353,8 +356,10 @@ export class Guest {
     this.logs = [];
   }
 
-  async launch(viewport = { width: 1100, height: 760 }) {
-    const { server, browser, page } = await launchChromium(chromium, { args: chromiumArgs, timeout: BROWSER_LAUNCH_TIMEOUT, viewport });
+  /** `args`: Chromium's flags (default: fake devices, DESIGN.md 3.3); `extra` flags are added to them. */
+  async launch(viewport = { width: 1100, height: 760 }, extra = []) {
+    const { server, browser, page } = await launchChromium(chromium,
+      { args: [...chromiumArgs, ...extra], timeout: BROWSER_LAUNCH_TIMEOUT, viewport });
     this.server = server;
     this.browser = browser;
     this.page = page;
@@ -362,9 +367,9 @@ export class Guest {
     return this;
   }
 
-  /** Opens URL/?room=R&name=N&join=1 and waits until the page is in the room (window.__parley.selfId()). */
-  async join(url, room) {
-    await this.page.goto(`${url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(this.name)}&join=1`,
+  /** Opens URL/?room=R&name=N&join=1 (and `params`) and waits until the page is in the room (window.__parley.selfId()). */
+  async join(url, room, params = '') {
+    await this.page.goto(`${url}/?room=${encodeURIComponent(room)}&name=${encodeURIComponent(this.name)}&join=1${params}`,
       { timeout: PAGE_LOAD_TIMEOUT, waitUntil: 'load' });
     this.id = await until(() => this.page.evaluate(() => window.__parley?.selfId() ?? null), (id) => typeof id === 'string' && id !== '',
       { what: `${this.name} to join ${room} (window.__parley.selfId())` });
@@ -454,8 +459,8 @@ export class Scenario {
     this.t.diagnostic(line);
   }
 
-  async app(args) {
-    const a = new DesktopApp(this.xvfb, args, `app${this.apps.length || ''}`);
+  async app(args, env) {
+    const a = new DesktopApp(this.xvfb, args, `app${this.apps.length || ''}`, env);
     this.apps.push(a);
     await a.start();
     return a;
@@ -468,10 +473,10 @@ export class Scenario {
     return s;
   }
 
-  async guest(name, viewport) {
+  async guest(name, viewport, extra) {
     const g = new Guest(name);
     this.guests.push(g);
-    await g.launch(viewport);
+    await g.launch(viewport, extra);
     return g;
   }
 

@@ -43,7 +43,8 @@ describe('desktop app, native media engine', () => {
       await app.waitLocal((l) => l.camera?.live === true, 'the mock camera live', ms(40000));
       const win = await app.window();
       const guest = await sc.guest('guest', { width: win.width, height: win.height });
-      const deskId = await until(() => guest.join(url, 'native').then(() => guest.page.evaluate(() => window.__parley.peerIds()[0])),
+      await guest.join(url, 'native');
+      const deskId = await until(() => guest.page.evaluate(() => window.__parley.peerIds()[0]),
         (id) => typeof id === 'string', { what: 'the guest to see the app in the room' });
       sc.note(`guest ${guest.id} in the room with desk ${deskId}`);
 
