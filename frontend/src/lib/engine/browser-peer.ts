@@ -142,22 +142,42 @@ export class BrowserPeer {
   }
 
   private trackArrived(e: RTCTrackEvent): void {
-    const stream = e.streams[0] ?? new MediaStream([e.track]);
-    const kind = kindOfStream(this.remoteMap, stream.id);
-    this.trackKinds.set(e.track.id, kind);
-    if (e.track.kind === 'audio' && kind === 'camera') this.cb.audioTrack(e.track);
-    if (this.remote.get(kind) !== stream) {
+    const origin = e.streams[0];
+    const track = e.track;
+    const kind = kindOfStream(this.remoteMap, origin?.id);
+    this.trackKinds.set(track.id, kind);
+    if (track.kind === 'audio' && kind === 'camera') this.cb.audioTrack(track);
+    // The view gets one stream per kind that we own: a sender may put its microphone and camera on different
+    // stream ids (the native engine does, so that the receiver does not delay video to lip-sync it with audio).
+    let stream = this.remote.get(kind);
+    if (!stream) {
+      stream = new MediaStream();
       this.remote.set(kind, stream);
-      // When the other side stops sending (removeTrack + renegotiation) the track leaves the stream.
-      stream.onremovetrack = () => {
-        if (stream.getTracks().length > 0 || this.remote.get(kind) !== stream) return;
-        this.remote.delete(kind);
-        this.cb.stream(kind, null);
-        if (kind === 'camera') this.cb.audioTrack(null);
+    }
+    const same = track.kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
+    for (const old of same) if (old !== track) stream.removeTrack(old);
+    if (!same.includes(track)) stream.addTrack(track);
+    // When the other side stops sending (removeTrack + renegotiation) the track leaves the sender's stream.
+    if (origin) {
+      const onRemove = (ev: MediaStreamTrackEvent) => {
+        if (ev.track !== track) return;
+        origin.removeEventListener('removetrack', onRemove);
+        this.trackGone(kind, track);
       };
+      origin.addEventListener('removetrack', onRemove);
     }
     // Report again even for a known stream: it has a new track (audio-only became audio+video).
     this.cb.stream(kind, stream);
+  }
+
+  private trackGone(kind: StreamKind, track: MediaStreamTrack): void {
+    const stream = this.remote.get(kind);
+    if (!stream || !stream.getTracks().includes(track)) return;
+    stream.removeTrack(track);
+    if (track.kind === 'audio' && kind === 'camera') this.cb.audioTrack(null);
+    if (stream.getTracks().length > 0) return;
+    this.remote.delete(kind);
+    this.cb.stream(kind, null);
   }
 
   private connectionChanged(): void {
