@@ -2,8 +2,6 @@
 // smaller picture or a lower frame rate when the bitrate is too low for the full one.
 package rate
 
-import "time"
-
 // Source is what an encoder encodes.
 type Source int
 
@@ -19,19 +17,48 @@ type Setting struct {
 	FPS     int
 }
 
+const (
+	// AudioReserve is kept for Opus: one 20 ms voice packet stream is 24–32 kbit/s plus RTP/UDP/SRTP
+	// overhead (~16 kbit/s at 50 packets/s). Speech matters more than pictures, so it comes off the top.
+	AudioReserve = 40_000
+
+	// screenShare is the screen's part of what is left while sharing: the screen carries the content people
+	// are looking at (text must stay legible at 1080p), the camera becomes a thumbnail.
+	screenSharePercent = 60
+)
+
 // Split shares one peer's estimate (bits/s) among what we send: audio first, then the camera and, while
 // sharing, the screen.
-func Split(estimate int, screen bool) (camera, screenBps int) { panic("TODO") }
+//
+// The floors can add up to more than the estimate: below them a picture is useless rather than merely poor,
+// so we send the floor and let the Controller shrink the picture to make it look as good as it can.
+func Split(estimate int, screen bool) (camera, screenBps int) {
+	rest := max(0, estimate-AudioReserve)
+	if !screen {
+		return limits[Camera].clamp(rest), 0
+	}
+	s := rest * screenSharePercent / 100
+	c := rest - s
+	// What one source cannot use goes to the other, so a fast link is not left idle.
+	if s > limits[Screen].max {
+		c += s - limits[Screen].max
+		s = limits[Screen].max
+	}
+	if c > limits[Camera].max {
+		s = min(s+c-limits[Camera].max, limits[Screen].max)
+		c = limits[Camera].max
+	}
+	return limits[Camera].clamp(c), limits[Screen].clamp(s)
+}
 
-// Controller decides one source's Setting from the lowest estimate among the peers.
-type Controller struct{}
+type bounds struct{ min, max int }
 
-// NewController starts a source at its initial setting.
-func NewController(s Source) *Controller { panic("TODO") }
+func (b bounds) clamp(bps int) int { return max(b.min, min(bps, b.max)) }
 
-// Current is the setting now.
-func (c *Controller) Current() Setting { panic("TODO") }
-
-// Update takes the available bits/s for this source now; it returns the new setting and true when the encoder
-// should change (at most about once a second, and not for small changes).
-func (c *Controller) Update(available int, now time.Time) (Setting, bool) { panic("TODO") }
+var limits = map[Source]bounds{
+	// 640×480@30 VP8 looks no better above ~1.5 Mbit/s; below 100 kbit/s even a 160×120 picture falls apart.
+	Camera: {min: 100_000, max: 1_500_000},
+	// 1080p text at 15 fps is crisp by ~2.5 Mbit/s (screen content is mostly static); 150 kbit/s still
+	// carries a half-size picture at 5 fps.
+	Screen: {min: 150_000, max: 2_500_000},
+}
