@@ -33,12 +33,16 @@ export function mediaState(l: LocalMediaState): MediaState {
  *   peerIds() the other participants' ids
  *   stats()   per remote peer: {peerId, kind:'camera'|'screen', framesDecoded} from its connection's inbound
  *             video (matched to camera/screen by the stream map), and {peerId, kind:'audio', rms} — the RMS
- *             (0..1) of its audio now, from an AnalyserNode (headless Chromium reports audioLevel 0).
+ *             (0..1) of its audio now, from an AnalyserNode (headless Chromium reports audioLevel 0). The
+ *             native engine adds its audio jitter buffer's counters (underruns, concealedMs, droppedMs,
+ *             jitterDelayMs) to the audio entries.
+ *   engine()  which media engine the call runs on: 'browser' or 'native' (set by the view)
  */
 export interface ParleyTestHook {
   selfId(): string | undefined;
   peerIds(): string[];
   stats(): Promise<PeerStat[]>;
+  engine?(): 'browser' | 'native';
 }
 
 export class CallController {

@@ -20,6 +20,8 @@ export interface AppSettings {
   recentRooms: string[];
   /** "camera"/"microphone"/"screen" → allowed: the Go side owns these; the page keeps them as they are. */
   permissions?: Record<string, boolean>;
+  /** Which media engine calls use: 'auto' (the webview's WebRTC where it has one) or 'native' (always the Go one). */
+  engine?: 'auto' | 'native';
 }
 
 /** What the command line asked for: act at once. */
@@ -74,6 +76,7 @@ export interface AppBindings {
   Launch?: () => Promise<LaunchOptions>;
   ReportStats?: (r: StatsReport) => Promise<void>;
   SetRoomPeers?: (n: number) => Promise<void>;
+  MediaBridge?: () => Promise<{ url: string; token: string }>;
 }
 
 function appBindings(): AppBindings | undefined {
@@ -149,18 +152,27 @@ export function normalizeHostInfo(v: Partial<HostInfo> | null | undefined): Host
   };
 }
 
+let lastSettings: AppSettings | undefined;
+
+/** The settings as last loaded (the lobby loads them before a call starts), for choices that cannot wait. */
+export function cachedAppSettings(): AppSettings | undefined {
+  return lastSettings;
+}
+
 /** The app's settings, or undefined outside the app (or if it cannot read them). */
 export async function loadAppSettings(): Promise<AppSettings | undefined> {
   try {
     const s = await call('LoadSettings');
     if (!s) return undefined;
     const list = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
-    return {
+    lastSettings = {
       name: typeof s.name === 'string' ? s.name : '',
       recentServers: list(s.recentServers),
       recentRooms: list(s.recentRooms),
       permissions: s.permissions && typeof s.permissions === 'object' ? s.permissions : {},
+      ...(s.engine === 'auto' || s.engine === 'native' ? { engine: s.engine } : {}),
     };
+    return lastSettings;
   } catch (err) {
     console.warn('LoadSettings failed', err);
     return undefined;
@@ -193,6 +205,17 @@ export function parseLaunch(v: Partial<LaunchOptions> | null | undefined): Launc
   const str = (x: unknown) => (typeof x === 'string' ? x : '');
   const mode = v?.mode === 'host' || v?.mode === 'join' ? v.mode : '';
   return { mode, server: str(v?.server), room: str(v?.room), name: str(v?.name), stats: v?.stats === true };
+}
+
+/** Where the app's media bridge listens (the native media engine), or null outside the app or without one. */
+export async function mediaBridge(): Promise<{ url: string; token: string } | null> {
+  try {
+    const b = await call('MediaBridge');
+    return b && typeof b.url === 'string' && typeof b.token === 'string' ? { url: b.url, token: b.token } : null;
+  } catch (err) {
+    console.warn('MediaBridge failed', err);
+    return null;
+  }
 }
 
 /** Hands the app one stats report (fire and forget). */

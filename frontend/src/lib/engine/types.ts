@@ -42,6 +42,11 @@ export interface PeerStat {
   /** The connection's round-trip time now, in ms, where the engine knows it. */
   rttMs?: number;
   rms?: number;
+  /** Audio played by the page itself (native engine): its jitter buffer's counters since the track started. */
+  underruns?: number;
+  concealedMs?: number;
+  droppedMs?: number;
+  jitterDelayMs?: number;
 }
 
 /** The tracks we capture now (null where there is none): for the desktop app's --stats. */
