@@ -33,8 +33,8 @@ type peer struct {
 	hooks       *pcHooks
 	gen         int
 	closed      bool
-	ready       bool             // the `open` reply is queued: events may flow
-	pending     []map[string]any // events before that
+	ready       bool             // no reply about this peer is due: events may flow (see hold)
+	pending     []map[string]any // events held meanwhile
 	senders     [nSources]*webrtc.RTPSender
 	restart     bool // the next offer restarts ICE
 	renegotiate bool // fire negotiationneeded when back in stable (restartIce outside stable)
@@ -158,6 +158,13 @@ func (p *peer) emit(gen int, ev map[string]any) {
 		return
 	}
 	p.s.send(ev)
+}
+
+// hold makes the peer's events wait (in order) until setReady.
+func (p *peer) hold() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.ready = false
 }
 
 func (p *peer) setReady() {

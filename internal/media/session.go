@@ -185,11 +185,23 @@ func (s *session) controlLoop() {
 				s.open(req.ID, req.Peer)
 				continue
 			}
+			// A peer's events wait for the reply to a request about it, as a browser fires icecandidate only
+			// after setLocalDescription resolves: else a candidate could reach the other side before our offer.
+			var held *peer
+			if req.Peer != "" {
+				if p, err := s.peer(req.Peer); err == nil {
+					held = p
+					p.hold()
+				}
+			}
 			res, err := s.handle(req)
 			if err != nil {
 				s.send(replyErr(req.ID, err))
 			} else {
 				s.send(replyOK(req.ID, res))
+			}
+			if held != nil {
+				held.setReady()
 			}
 		}
 	}

@@ -54,8 +54,8 @@ describe('native engine', () => {
     await ada.toggle('toggle-camera', false);
     await grace.waitTiles((ts) => {
       const t = ts.find((x) => x.peerId === ada.id && x.self !== 'true');
-      return t?.mic === 'false' && t?.camera === 'false';
-    }, 'Ada\'s tile data-mic="false" data-camera="false"');
+      return t?.mic === 'off' && t?.camera === 'off';
+    }, 'Ada\'s tile data-mic="off" data-camera="off"');
     await ada.toggle('toggle-mic', true);
     await ada.toggle('toggle-camera', true);
     await Promise.all([grace.waitDecodes(ada), grace.waitHears(ada)]);

@@ -157,6 +157,19 @@ describe('NativePeer over the bridge', () => {
     expect(b.go.log.find((l) => l.op === 'candidate')?.fields).toEqual({ peer: 'A', candidate: { candidate: 'candidate:polite', sdpMid: '0' } });
   });
 
+  it('holds negotiationneeded while a description is being applied, and fires it once stable', async () => {
+    const { a, b, settle } = pair();
+    // B offers; while A applies it (setRemote, then setLocal for the answer), Go tells A negotiation is needed.
+    await b.peer.negotiationNeeded();
+    await tick();
+    void a.peer.negotiationNeeded();
+    await settle();
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    // A answered first, then made its own offer (not an offer in the middle of answering), which B answered.
+    expect(a.sent.filter((m) => m.kind !== 'candidate').map((m) => m.kind)).toEqual(['answer', 'offer']);
+    expect([a.go.state, b.go.state]).toEqual(['stable', 'stable']);
+  });
+
   it('reports a malformed reply from Go as a negotiation error', async () => {
     const go = { request: vi.fn(async () => ({ description: { type: 'offer' }, signalingState: 'have-local-offer' })) };
     const errors: unknown[] = [];

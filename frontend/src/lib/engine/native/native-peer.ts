@@ -18,29 +18,68 @@ export interface NativePeerCallbacks {
   onError?(err: unknown): void;
 }
 
-/** The bridge as a NegotiablePeer for one peer id. */
+/**
+ * The bridge as a NegotiablePeer for one peer id. Like a browser's connection it reports `negotiationneeded`
+ * only while stable and idle: Go's event can arrive while a description is being applied, and acting on it then
+ * would make an offer in the middle of answering one. It is held and fired once the connection is back there.
+ */
 export class BridgePeerProxy implements NegotiablePeer {
   signalingState = 'stable';
   localDescription: SessionDescription | null = null;
+  private busy = 0;
+  private needed = false;
 
   constructor(
     private readonly bridge: BridgeRequester,
     private readonly peer: string,
+    private readonly fireNegotiationNeeded: () => Promise<void> = async () => {},
   ) {}
+
+  /**
+   * Go says negotiation is needed: fire now if stable and idle (resolving when that negotiation step is done),
+   * else when it gets there.
+   */
+  negotiationNeeded(): Promise<void> {
+    this.needed = true;
+    return this.settle();
+  }
 
   async setLocalDescription(description?: SessionDescription): Promise<void> {
     // Go creates offers and answers itself; the only explicit description the pattern may use is a rollback.
     if (description && description.type !== 'rollback') throw new Error('media engine: explicit local descriptions are not supported');
-    const fields = await this.bridge.request('setLocal', description ? { peer: this.peer, type: 'rollback' } : { peer: this.peer });
-    const desc = replyDescription(fields);
-    this.signalingState = replySignalingState(fields);
-    this.localDescription = desc;
+    await this.op(async () => {
+      const fields = await this.bridge.request('setLocal', description ? { peer: this.peer, type: 'rollback' } : { peer: this.peer });
+      const desc = replyDescription(fields);
+      this.signalingState = replySignalingState(fields);
+      this.localDescription = desc;
+      // The offer being made is the negotiation that was needed.
+      if (desc?.type === 'offer') this.needed = false;
+    });
   }
 
   async setRemoteDescription(description: SessionDescription): Promise<void> {
     if (description.type !== 'offer' && description.type !== 'answer') throw new Error(`media engine: ${description.type} is not supported`);
-    const fields = await this.bridge.request('setRemote', { peer: this.peer, description: { type: description.type, sdp: description.sdp ?? '' } });
-    this.signalingState = replySignalingState(fields);
+    await this.op(async () => {
+      const fields = await this.bridge.request('setRemote', { peer: this.peer, description: { type: description.type, sdp: description.sdp ?? '' } });
+      this.signalingState = replySignalingState(fields);
+    });
+  }
+
+  private async op(run: () => Promise<void>): Promise<void> {
+    this.busy++;
+    try {
+      await run();
+    } finally {
+      this.busy--;
+      // After the caller's continuation (an answer follows an offer within the same negotiator step).
+      queueMicrotask(() => void this.settle());
+    }
+  }
+
+  private settle(): Promise<void> {
+    if (!this.needed || this.busy > 0 || this.signalingState !== 'stable') return Promise.resolve();
+    this.needed = false;
+    return this.fireNegotiationNeeded();
   }
 
   async addIceCandidate(candidate?: unknown): Promise<void> {
@@ -62,7 +101,7 @@ export class NativePeer {
     private readonly bridge: BridgeRequester,
     private readonly cb: NativePeerCallbacks,
   ) {
-    this.proxy = new BridgePeerProxy(bridge, peerId);
+    this.proxy = new BridgePeerProxy(bridge, peerId, () => this.negotiator.negotiationNeeded());
     const onError = cb.onError ?? ((err: unknown) => console.warn(`negotiation with ${peerId} failed`, err));
     this.negotiator = new Negotiator(this.proxy, {
       polite,
@@ -97,8 +136,9 @@ export class NativePeer {
     return this.negotiator.receive(kind, data);
   }
 
+  /** Go's negotiationneeded: acted on once the connection is stable and idle (see BridgePeerProxy). */
   negotiationNeeded(): Promise<void> {
-    return this.closed ? Promise.resolve() : this.negotiator.negotiationNeeded();
+    return this.closed ? Promise.resolve() : this.proxy.negotiationNeeded();
   }
 
   localCandidate(candidate: unknown): void {
