@@ -28,7 +28,10 @@ import (
 )
 
 func main() {
-	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	// PARLEY_LOG_LEVEL=debug shows the media engine's negotiation and tracks (what a bug report needs).
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(os.Getenv("PARLEY_LOG_LEVEL")))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
 	// `wails build` runs this main() (built with the tag "bindings") to generate the bindings: then wails.Run
 	// writes them and returns without a window, and nothing else may happen — no flags (Wails passes its own),

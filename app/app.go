@@ -116,6 +116,19 @@ func (a *App) FrontendReady(view string) {
 	a.log.Info("frontend ready: " + view)
 }
 
+// PageLog writes a warning or error the page logged into the app's log (the webview's console is invisible);
+// the page bounds how often it calls.
+func (a *App) PageLog(level, message string) {
+	if len(message) > 2000 {
+		message = message[:2000]
+	}
+	if level == "error" {
+		a.log.Error("page: " + message)
+		return
+	}
+	a.log.Warn("page: " + message)
+}
+
 // Launch returns what the command line asked for: Mode "" (show the lobby), "host" (hosting has started
 // already: join Room at Server, which is the LocalURL) or "join" (join Room at Server at once).
 func (a *App) Launch() Launch {

@@ -33,6 +33,7 @@ func (s *session) receive(p *peer, pc *webrtc.PeerConnection, gen int, t *webrtc
 	p.mu.Lock()
 	p.tracks[rt] = struct{}{}
 	p.mu.Unlock()
+	s.log.Debug("media bridge: remote track", "peer", p.id, "track", rt.n, "kind", kind, "stream", t.StreamID(), "gen", gen)
 	p.emit(gen, event("track", map[string]any{
 		"peer": p.id, "track": rt.n, "kind": kind, "streamId": t.StreamID(), "trackId": t.ID(),
 	}))

@@ -221,7 +221,9 @@ export class DesktopApp {
   /** Clicks at (x, y) of the app's window (real X input: xdotool). */
   async click(x, y) {
     const w = await this.window();
-    await this.xvfb.xdotool('mousemove', '--sync', String(Math.round(w.x + x)), String(Math.round(w.y + y)));
+    // Not --sync: it waits for the pointer to move, forever when it is already there (a second click in place).
+    await this.xvfb.xdotool('mousemove', String(Math.round(w.x + x)), String(Math.round(w.y + y)));
+    await sleep(100);
     await this.xvfb.xdotool('click', '1');
     await sleep(300);
   }
@@ -302,6 +304,21 @@ function pionMediaFiles() {
     return { ivf, ogg };
   })();
   return pionMedia;
+}
+
+let tone;
+/**
+ * A steady 440 Hz tone for a guest's fake microphone (--use-file-for-fake-audio-capture): Chromium's default fake
+ * microphone beeps briefly once a second, which a level sampled once a second mostly misses.
+ */
+export function toneFile() {
+  tone ??= (async () => {
+    const wav = path.join(tempDir(), 'tone.wav');
+    await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=2', '-ac', '1',
+      '-c:a', 'pcm_s16le', wav], { timeout: ms(60000) });
+    return wav;
+  })();
+  return tone;
 }
 
 /** bin/pionpeer in a room: a plain pion/webrtc participant; `last` is its latest stats line (see test/pionpeer). */

@@ -77,6 +77,7 @@ export interface AppBindings {
   ReportStats?: (r: StatsReport) => Promise<void>;
   SetRoomPeers?: (n: number) => Promise<void>;
   MediaBridge?: () => Promise<{ url: string; token: string }>;
+  PageLog?: (level: string, message: string) => Promise<void>;
 }
 
 function appBindings(): AppBindings | undefined {
@@ -243,4 +244,45 @@ export function notifyFrontendReady(view: string): void {
 
 function callReady(view: string): void {
   call('FrontendReady', view).catch((err: unknown) => console.warn('FrontendReady failed', err));
+}
+
+/** At most this many page messages a second reach the app's log (a page in a loop must not flood it). */
+const PAGE_LOG_PER_SECOND = 20;
+
+/**
+ * Inside the app, copies the page's warnings, errors and uncaught exceptions into the app's log (stderr): the
+ * webview has no console anyone can see, and these are what explains a call that does not work.
+ */
+export function forwardPageLogs(): void {
+  let windowStart = 0;
+  let count = 0;
+  const send = (level: 'warn' | 'error', parts: unknown[]) => {
+    // Checked per message: Wails may inject window.go after this module has run.
+    if (!inDesktopApp()) return;
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      count = 0;
+    }
+    if (++count > PAGE_LOG_PER_SECOND) return;
+    const text = parts.map((p) => (p instanceof Error ? p.stack || String(p) : typeof p === 'string' ? p : safeJSON(p))).join(' ');
+    call('PageLog', level, text.slice(0, 2000)).catch(() => {});
+  };
+  for (const level of ['warn', 'error'] as const) {
+    const original = console[level].bind(console);
+    console[level] = (...args: unknown[]) => {
+      send(level, args);
+      original(...args);
+    };
+  }
+  globalThis.addEventListener?.('error', (e) => send('error', [`uncaught: ${(e as ErrorEvent).message}`]));
+  globalThis.addEventListener?.('unhandledrejection', (e) => send('error', ['unhandled rejection:', (e as PromiseRejectionEvent).reason]));
+}
+
+function safeJSON(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
 }

@@ -9,6 +9,21 @@ import playerWorkletUrl from './player-worklet.ts?worker&url';
 /** Chromium reports 'suspended' for a moment even when sound is allowed: only call it blocked after this. */
 const BLOCKED_AFTER_MS = 700;
 
+let primed: AudioContext | null = null;
+
+/**
+ * Makes the AudioContext the next AudioGraph will use, resumed now: call it from the click that joins a call,
+ * while the click still counts as a user gesture (WebKitGTK allows sound, and microphone capture through the
+ * context, only then). Only where the native engine is the one that will run: a browser's own engine has no
+ * use for it.
+ */
+export function primeAudio(): void {
+  if (typeof RTCPeerConnection !== 'undefined' || typeof AudioContext === 'undefined') return;
+  if (primed && primed.state !== 'closed') return;
+  primed = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+  void primed.resume().catch(() => {});
+}
+
 export class AudioGraph {
   readonly ctx: AudioContext;
   private readonly modules: Promise<void>;
@@ -20,7 +35,8 @@ export class AudioGraph {
   };
 
   constructor() {
-    this.ctx = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+    this.ctx = primed && primed.state !== 'closed' ? primed : new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
+    primed = null;
     this.modules = Promise.all([this.ctx.audioWorklet.addModule(captureWorkletUrl), this.ctx.audioWorklet.addModule(playerWorkletUrl)]).then(() => {});
     this.gate = registerSoundGate(
       () => this.settled && this.ctx.state === 'suspended',

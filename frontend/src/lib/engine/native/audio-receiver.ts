@@ -4,7 +4,6 @@
 import type { AudioGraph } from './audio-graph';
 import type { JitterStats } from './audio-jitter';
 import type { MediaFrame } from './frames';
-import { firstChannel, type PcmFormat } from './pcm';
 import { RtpUnwrapper, ticksToUs } from './rtp-time';
 import { PLAYER_PROCESSOR } from './worklet-scope';
 import { rms } from '../audio-level';
@@ -83,7 +82,8 @@ export class AudioReceiver {
         if (this.decoder === dec) this.decoder = null;
       },
     });
-    dec.configure({ codec: 'opus', sampleRate: AUDIO_CLOCK, numberOfChannels: 1 });
+    // Two channels, as WebRTC signals Opus (opus/48000/2) whatever the sender captured.
+    dec.configure({ codec: 'opus', sampleRate: AUDIO_CLOCK, numberOfChannels: 2 });
     this.decoder = dec;
     return dec;
   }
@@ -95,11 +95,14 @@ export class AudioReceiver {
 
   private play(data: AudioData): void {
     try {
-      if (!this.node || this.first === null || !data.format) return;
-      const bytes = data.allocationSize({ planeIndex: 0 });
-      const plane = new ArrayBuffer(bytes);
-      data.copyTo(plane, { planeIndex: 0 });
-      const samples = firstChannel(data.format as PcmFormat, data.numberOfChannels, data.numberOfFrames, plane);
+      if (!this.node || this.first === null) return;
+      // Channel 0 as f32, converted by the decoder's own copy: WebKitGTK outputs interleaved stereo, and its
+      // copyTo of an interleaved plane as it is frees a bad pointer (the web process dies); Chromium gives
+      // planar. What a mono sender sent is in channel 0 either way.
+      const plane0: AudioDataCopyToOptions = { planeIndex: 0, format: 'f32-planar' };
+      const buf = new ArrayBuffer(data.allocationSize(plane0));
+      data.copyTo(buf, plane0);
+      const samples = new Float32Array(buf);
       // The decoder keeps each chunk's timestamp: back to the RTP clock for the jitter buffer's placement.
       const ts = this.first + Math.round((data.timestamp * AUDIO_CLOCK) / 1e6);
       this.node.port.postMessage({ ts, samples }, [samples.buffer]);

@@ -37,6 +37,8 @@ let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
 let feedTrack: MediaStreamTrack | null = null;
 let canvas: OffscreenCanvas | null = null;
 let closed = false;
+/** Frames read from the current feed (a processor that never delivers is replaced by grabbing). */
+let framesRead = 0;
 
 scope.onmessage = (e) => {
   const m = e.data;
@@ -85,12 +87,22 @@ scope.onmessage = (e) => {
 };
 post({ type: 'hello', trackProcessor: typeof scope.MediaStreamTrackProcessor === 'function' });
 
+/** A processor that gives no frame this long is not going to (WebKitGTK's, for a captured screen). */
+const FIRST_FRAME_MS = 2000;
+
 function readTrack(track: MediaStreamTrack): void {
   const Processor = scope.MediaStreamTrackProcessor;
   try {
     if (!Processor) throw new Error('no MediaStreamTrackProcessor in the worker');
     feedTrack = track;
-    void read(new Processor({ track }).readable);
+    const readable = new Processor({ track }).readable;
+    void read(readable);
+    const r = reader;
+    setTimeout(() => {
+      if (reader !== r || framesRead > 0 || closed) return;
+      unfeed();
+      post({ type: 'feed-failed', message: `no frame from the track within ${FIRST_FRAME_MS} ms` });
+    }, FIRST_FRAME_MS);
   } catch (err) {
     track.stop();
     feedTrack = null;
@@ -100,6 +112,7 @@ function readTrack(track: MediaStreamTrack): void {
 
 async function read(readable: ReadableStream<VideoFrame>): Promise<void> {
   unfeedReader();
+  framesRead = 0;
   const r = readable.getReader();
   reader = r;
   try {
@@ -109,6 +122,7 @@ async function read(readable: ReadableStream<VideoFrame>): Promise<void> {
         value?.close();
         break;
       }
+      framesRead++;
       encodeFrame(value);
     }
   } catch (err) {

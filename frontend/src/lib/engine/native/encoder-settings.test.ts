@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { FrameRateGate, sampleDuration, scaledSize } from './encoder-settings';
-import { firstChannel } from './pcm';
 import { RtpUnwrapper, ticksToUs } from './rtp-time';
 
 describe('scaledSize', () => {
@@ -57,16 +56,5 @@ describe('RtpUnwrapper', () => {
     expect(u.unwrap(0xffff_ff80)).toBe(0xffff_ff80); // a late one from before the wrap
     expect(u.unwrap(0x0000_0200)).toBe(0x1_0000_0200);
     expect(ticksToUs(90_000 + 3000, 3000, 90_000)).toBe(1_000_000);
-  });
-});
-
-describe('firstChannel', () => {
-  it('takes channel 0 of interleaved stereo f32 (WebKit) and of planar (Chromium)', () => {
-    const inter = new Float32Array([0.1, 9, 0.2, 9, 0.3, 9]);
-    expect([...firstChannel('f32', 2, 3, inter.buffer)].map((v) => +v.toFixed(3))).toEqual([0.1, 0.2, 0.3]);
-    const planar = new Float32Array([0.1, 0.2, 0.3]);
-    expect([...firstChannel('f32-planar', 2, 3, planar.buffer)].map((v) => +v.toFixed(3))).toEqual([0.1, 0.2, 0.3]);
-    const s16 = new Int16Array([16384, 0, -16384, 0]);
-    expect([...firstChannel('s16', 2, 2, s16.buffer)]).toEqual([0.5, -0.5]);
   });
 });

@@ -107,7 +107,10 @@ export class VideoSender {
     }
     const workerHasProcessor = await this.hello;
     if (this.closed || track !== this.track) return;
-    if (workerHasProcessor) {
+    // WebKitGTK's processor on a captured screen delivers a frame only when the picture changes and starves
+    // the preview's <video> meanwhile (measured): a still screen would never reach a newcomer. Grabbing the
+    // shown picture at the target rate sends it again and again, as a screen share needs.
+    if (workerHasProcessor && this.opts.source !== 2) {
       // A clone: transferring detaches the track here, and the preview still shows the original.
       const clone = track.clone();
       try {
