@@ -60,9 +60,11 @@ const (
 	writeTimeout = 5 * time.Second
 )
 
-// The page writer's queue: bounded, so a page that reads slowly loses media, not memory.
+// The page writer's queue: bounded, so a page that reads slowly loses media, not memory — and not time: a
+// backlog that forms once (a busy moment at start-up) and never drains would delay every later frame by as
+// much, for the rest of the call. 32 frames is about 400 ms of video and audio together.
 const (
-	queueMediaFrames = 256     // received frames waiting for the page
+	queueMediaFrames = 32      // received frames waiting for the page
 	queueMediaBytes  = 8 << 20 // their bytes
 	queueText        = 4096    // control messages waiting; more means the page stopped reading: close
 )

@@ -26,17 +26,22 @@ async function camera() {
 }
 
 const TICK = 100; // USER_HZ on Linux
-/** CPU seconds used so far by every process of the process group `pgid`. */
+/** CPU seconds used so far by the processes of the process group `pgid`, in all and by program name. */
 function groupCPU(pgid) {
+  const by = {};
   let ticks = 0;
   for (const d of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     let stat;
     try { stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8'); } catch { continue; }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(f[2]) === pgid) ticks += Number(f[11]) + Number(f[12]);
+    if (Number(f[2]) !== pgid) continue;
+    const t = Number(f[11]) + Number(f[12]);
+    ticks += t;
+    by[comm] = (by[comm] ?? 0) + t / TICK;
   }
-  return ticks / TICK;
+  return { total: ticks / TICK, by };
 }
 
 function pct(list, p) {
@@ -61,13 +66,17 @@ async function measure({ ends, directions }) {
     for (const [i, d] of directions.entries()) samples[i].push(...(await d.take()));
   }
   const secs = (Date.now() - t0) / 1000;
-  const cpu = ends.map((e, i) => (groupCPU(e.pgid) - cpu0[i]) / secs * 100);
+  const cpu1 = ends.map((e) => groupCPU(e.pgid));
+  const cpu = ends.map((e, i) => (cpu1[i].total - cpu0[i].total) / secs * 100);
+  const parts = ends.map((e, i) => Object.entries(cpu1[i].by)
+    .map(([comm, v]) => [comm, ((v - (cpu0[i].by[comm] ?? 0)) / secs) * 100])
+    .filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]).map(([comm, v]) => `${comm} ${v.toFixed(0)} %`).join(', '));
   const fps1 = await Promise.all(directions.map((d) => d.frames()));
   return {
     directions: directions.map((d, i) => ({
       name: d.name, n: samples[i].length, p50: pct(samples[i], 50), p95: pct(samples[i], 95), fps: (fps1[i] - fps0[i]) / secs,
     })),
-    ends: ends.map((e, i) => ({ name: e.name, cpu: cpu[i] })),
+    ends: ends.map((e, i) => ({ name: e.name, cpu: cpu[i], parts: parts[i] })),
   };
 }
 
@@ -152,9 +161,9 @@ async function main() {
     for (const d of [...ref.directions, ...app.directions]) {
       console.log(`| ${d.name} | ${d.n} | ${f(d.p50)} | ${f(d.p95)} | ${f(d.fps, 1)} | ${f(d.p50 / refP50, 2)} |`);
     }
-    console.log('\n| end | CPU % of one core | / a Chromium end of the reference call |');
-    console.log('| --- | --- | --- |');
-    for (const e of [...ref.ends, ...app.ends]) console.log(`| ${e.name} | ${f(e.cpu)} | ${f(e.cpu / refCPU, 2)} |`);
+    console.log('\n| end | CPU % of one core | / a Chromium end of the reference call | by process |');
+    console.log('| --- | --- | --- | --- |');
+    for (const e of [...ref.ends, ...app.ends]) console.log(`| ${e.name} | ${f(e.cpu)} | ${f(e.cpu / refCPU, 2)} | ${e.parts} |`);
     const appP50 = Math.max(app.directions[0].p50, app.directions[1].p50);
     console.log(`\ntargets: app latency p50 ≤ 1.5× Chromium⇄Chromium: ${f(appP50 / refP50, 2)}×; app CPU ≤ 1.3× a Chromium end: ${f(app.ends[0].cpu / refCPU, 2)}×`);
     const bad = [...ref.directions, ...app.directions].filter((d) => d.n < SECONDS * 5);

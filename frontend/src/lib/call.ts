@@ -37,12 +37,15 @@ export function mediaState(l: LocalMediaState): MediaState {
  *             native engine adds its audio jitter buffer's counters (underruns, concealedMs, droppedMs,
  *             jitterDelayMs) to the audio entries.
  *   engine()  which media engine the call runs on: 'browser' or 'native' (set by the view)
+ *   glass()   with ?stamp=1 only: glass-to-glass latencies per peer since the last call (bench/stamp.ts)
  */
 export interface ParleyTestHook {
   selfId(): string | undefined;
   peerIds(): string[];
   stats(): Promise<PeerStat[]>;
   engine?(): 'browser' | 'native';
+  /** With ?stamp=1 (make bench): glass-to-glass latencies (ms) per peer since the last call. */
+  glass?(): Record<string, number[]>;
 }
 
 export class CallController {

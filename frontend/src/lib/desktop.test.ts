@@ -102,7 +102,7 @@ describe('appRememberStore', () => {
 
 describe('bindings outside the app', () => {
   it('are harmless no-ops', async () => {
-    expect(await launchOptions()).toEqual({ mode: '', server: '', room: '', name: '', stats: false });
+    expect(await launchOptions()).toEqual({ mode: '', server: '', room: '', name: '', stats: false, stamp: false });
     expect(await loadAppSettings()).toBeUndefined();
     expect(await saveAppSettings({ name: '', recentServers: [], recentRooms: [] })).toBe(false);
     expect((await hostingInfo()).active).toBe(false);
@@ -145,13 +145,15 @@ describe('launch', () => {
   const noParams = { room: '', name: '', join: false };
 
   it('reads Launch() defensively', () => {
-    expect(parseLaunch({ mode: 'host', room: 'e2e', name: 'desk', stats: true })).toEqual({ mode: 'host', server: '', room: 'e2e', name: 'desk', stats: true });
+    expect(parseLaunch({ mode: 'host', room: 'e2e', name: 'desk', stats: true })).toEqual({ mode: 'host', server: '', room: 'e2e', name: 'desk', stats: true, stamp: false });
+    expect(parseLaunch({ stamp: true }).stamp).toBe(true);
+    expect(parseLaunch({ stamp: 1 as never }).stamp).toBe(false);
     expect(parseLaunch({ mode: 'bogus' as never, stats: 'yes' as never }).mode).toBe('');
     expect(parseLaunch({ mode: 'bogus' as never, stats: 'yes' as never }).stats).toBe(false);
   });
   it('calls window.go.app.App.Launch in the app', async () => {
-    install({ Launch: async () => ({ mode: 'join', server: 'http://127.0.0.1:9', room: 'r2', name: 'desk', stats: true }) });
-    expect(await launchOptions()).toEqual({ mode: 'join', server: 'http://127.0.0.1:9', room: 'r2', name: 'desk', stats: true });
+    install({ Launch: async () => ({ mode: 'join', server: 'http://127.0.0.1:9', room: 'r2', name: 'desk', stats: true, stamp: false }) });
+    expect(await launchOptions()).toEqual({ mode: 'join', server: 'http://127.0.0.1:9', room: 'r2', name: 'desk', stats: true, stamp: false });
   });
   it('hosts at once with --host', () => {
     const l = parseLaunch({ mode: 'host', room: 'e2e', name: 'desk' });

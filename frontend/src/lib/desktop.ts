@@ -31,6 +31,8 @@ export interface LaunchOptions {
   room: string;
   name: string;
   stats: boolean;
+  /** make bench's glass-to-glass run (PARLEY_BENCH_STAMP=1): stamp our camera, read the others' stamps. */
+  stamp: boolean;
 }
 
 export interface RemoteStatsEntry {
@@ -42,6 +44,8 @@ export interface RemoteStatsEntry {
   height: number;
   audioLevel: number;
   rttMs: number;
+  /** Glass-to-glass latencies (ms) of this peer's camera since the last report (LaunchOptions.stamp only). */
+  glassMs?: number[];
 }
 
 export interface TrackReport {
@@ -205,7 +209,7 @@ export async function launchOptions(): Promise<LaunchOptions> {
 export function parseLaunch(v: Partial<LaunchOptions> | null | undefined): LaunchOptions {
   const str = (x: unknown) => (typeof x === 'string' ? x : '');
   const mode = v?.mode === 'host' || v?.mode === 'join' ? v.mode : '';
-  return { mode, server: str(v?.server), room: str(v?.room), name: str(v?.name), stats: v?.stats === true };
+  return { mode, server: str(v?.server), room: str(v?.room), name: str(v?.name), stats: v?.stats === true, stamp: v?.stamp === true };
 }
 
 /** Where the app's media bridge listens (the native media engine), or null outside the app or without one. */

@@ -65,6 +65,12 @@ describe('buildStatsReport', () => {
     expect(report.local.microphone).toEqual({ live: true, label: 'Mock audio device 1' });
   });
 
+  it('carries glass-to-glass samples for the peers that have them (make bench)', () => {
+    const { report } = buildStatsReport({ room, stats: [], tracks: noTracks, now: 1000, glass: { p1: [48, 52], p2: [] } });
+    expect(report.peers[0].glassMs).toEqual([48, 52]);
+    expect('glassMs' in report.peers[1]).toBe(false);
+  });
+
   it('derives the frame rate from framesDecoded when the engine gives none', () => {
     const first = buildStatsReport({ room, stats: [{ peerId: 'p1', kind: 'camera', framesDecoded: 100 }], tracks: noTracks, now: 1000 });
     const second = buildStatsReport({

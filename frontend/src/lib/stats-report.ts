@@ -16,6 +16,8 @@ export interface StatsInput {
   /** Date.now() of this sample. */
   now: number;
   previous?: FrameSamples;
+  /** Glass-to-glass samples per peer since the last report (the benchmark only). */
+  glass?: Readonly<Record<string, number[]>>;
 }
 
 export function trackReport(t: MediaStreamTrack | null | undefined): TrackReport {
@@ -30,7 +32,7 @@ const round = (n: number, digits: number) => {
 
 /** Builds the report, and the frame samples to pass as `previous` next time. */
 export function buildStatsReport(input: StatsInput): { report: StatsReport; samples: Map<string, { framesDecoded: number; at: number }> } {
-  const { room, stats, tracks, now, previous } = input;
+  const { room, stats, tracks, now, previous, glass } = input;
   const samples = new Map<string, { framesDecoded: number; at: number }>();
   const peers: RemoteStatsEntry[] = room.peers.map((p) => {
     const video = stats.find((s) => s.peerId === p.id && s.kind === 'camera') ?? stats.find((s) => s.peerId === p.id && s.kind === 'screen');
@@ -42,7 +44,9 @@ export function buildStatsReport(input: StatsInput): { report: StatsReport; samp
       fps = ((framesDecoded - prev.framesDecoded) * 1000) / (now - prev.at);
     }
     if (video) samples.set(p.id, { framesDecoded, at: now });
+    const glassMs = glass?.[p.id];
     return {
+      ...(glassMs && glassMs.length > 0 ? { glassMs } : {}),
       peer: p.id,
       name: p.name,
       framesDecoded,
@@ -67,6 +71,8 @@ export interface StatsSource {
   room(): RoomState;
   stats(): Promise<PeerStat[]>;
   tracks(): LocalTracks;
+  /** Glass-to-glass samples gathered since the last call (the benchmark only). */
+  glass?(): Record<string, number[]>;
 }
 
 /**
@@ -83,7 +89,9 @@ export function startStatsReporter(source: StatsSource, report: (r: StatsReport)
     try {
       const stats = await source.stats().catch(() => [] as PeerStat[]);
       if (stopped) return;
-      const { report: r, samples } = buildStatsReport({ room: source.room(), stats, tracks: source.tracks(), now: now(), previous });
+      const { report: r, samples } = buildStatsReport({
+        room: source.room(), stats, tracks: source.tracks(), now: now(), previous, glass: source.glass?.(),
+      });
       previous = samples;
       report(r);
     } finally {

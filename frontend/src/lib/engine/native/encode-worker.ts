@@ -3,6 +3,7 @@
 // the socket is behind; a keyframe on the first frame, on request, after a pause and after a size change;
 // congestion control's settings applied as they come (bitrate without a keyframe, scale, frame rate).
 import { CAMERA_DEFAULTS, FrameRateGate, sampleDuration, scaledSize } from './encoder-settings';
+import { drawStamp } from '../../bench/stamp';
 import { HEADER_BYTES, writeSampleHeader } from './frames';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
@@ -37,6 +38,8 @@ let reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
 let feedTrack: MediaStreamTrack | null = null;
 let canvas: OffscreenCanvas | null = null;
 let closed = false;
+/** make bench: the clock is drawn into each frame before encoding. */
+let stamp = false;
 /** Frames read from the current feed (a processor that never delivers is replaced by grabbing). */
 let framesRead = 0;
 
@@ -44,6 +47,7 @@ scope.onmessage = (e) => {
   const m = e.data;
   switch (m.type) {
     case 'init':
+      stamp = m.stamp === true;
       source = m.source;
       bitrate = m.bitrate;
       fps = m.fps;
@@ -149,7 +153,7 @@ function encodeFrame(frame: VideoFrame): void {
     const size = scaledSize(frame.displayWidth, frame.displayHeight, scale);
     const enc = ensureEncoder(size.width, size.height);
     if (!enc) return;
-    const input = size.width === frame.displayWidth && size.height === frame.displayHeight ? frame : scaled(frame, size.width, size.height);
+    const input = stamp || size.width !== frame.displayWidth || size.height !== frame.displayHeight ? scaled(frame, size.width, size.height) : frame;
     try {
       enc.encode(input, { keyFrame: wantKey });
       wantKey = false;
@@ -164,7 +168,7 @@ function encodeFrame(frame: VideoFrame): void {
   }
 }
 
-/** A smaller copy of the frame. Drawing on an OffscreenCanvas works in Chromium and WebKit alike. */
+/** A smaller (or stamped) copy of the frame. Drawing on an OffscreenCanvas works in Chromium and WebKit alike. */
 function scaled(frame: VideoFrame, width: number, height: number): VideoFrame {
   if (!canvas) canvas = new OffscreenCanvas(width, height);
   if (canvas.width !== width || canvas.height !== height) {
@@ -174,6 +178,7 @@ function scaled(frame: VideoFrame, width: number, height: number): VideoFrame {
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('no 2d context');
   ctx.drawImage(frame, 0, 0, width, height);
+  if (stamp) drawStamp(ctx, width, height, Date.now());
   return new VideoFrame(canvas, { timestamp: frame.timestamp });
 }
 

@@ -52,12 +52,15 @@ export class NativeEngine implements CallEngine {
   private failure = '';
   private failureShown = false;
   private closed = false;
+  private readonly glassSamples = new Map<string, number[]>();
 
   constructor(
     captured: Captured,
     private readonly sendSignal: SignalSender,
     address: BridgeAddress | null | Promise<BridgeAddress | null>,
     bridge: BridgeClient = new BridgeClient(),
+    /** make bench: stamp our camera in the encoder, read the others' stamps as frames are drawn. */
+    private readonly stamp = false,
   ) {
     this.bridge = bridge;
     this.audio = captured.audio;
@@ -324,10 +327,13 @@ export class NativeEngine implements CallEngine {
       this.tracks.set(track, { peer, streamId, video: null, audio: new AudioReceiver(this.graph) });
       return;
     }
-    const video = new VideoReceiver((stream) => {
-      const p = this.peers.get(peer);
-      if (p) this.events.emit('remote-stream', { peerId: peer, kind: kindOfStream(p.remoteMap, streamId), stream });
-    });
+    const video = new VideoReceiver(
+      (stream) => {
+        const p = this.peers.get(peer);
+        if (p) this.events.emit('remote-stream', { peerId: peer, kind: kindOfStream(p.remoteMap, streamId), stream });
+      },
+      this.stamp ? (ms) => this.glassSample(peer, streamId, ms) : null,
+    );
     this.tracks.set(track, { peer, streamId, video, audio: null });
   }
 
@@ -358,11 +364,27 @@ export class NativeEngine implements CallEngine {
     this.audioSender = new AudioSender(this.graph, track, (opus) => this.bridge.sendSample(SOURCE_AUDIO, false, 20_000, opus));
   }
 
+  /** make bench: glass-to-glass latencies per peer's camera since the last call. */
+  glass(): Record<string, number[]> {
+    const out = Object.fromEntries(this.glassSamples);
+    this.glassSamples.clear();
+    return out;
+  }
+
+  private glassSample(peer: string, streamId: string, ms: number): void {
+    const p = this.peers.get(peer);
+    if (!p || kindOfStream(p.remoteMap, streamId) !== 'camera') return;
+    const list = this.glassSamples.get(peer) ?? [];
+    if (list.length < 1000) list.push(ms);
+    this.glassSamples.set(peer, list);
+  }
+
   private videoSender(track: MediaStreamTrack, source: typeof SOURCE_VIDEO | typeof SOURCE_SCREEN): VideoSender {
     const defaults = source === SOURCE_SCREEN ? SCREEN_DEFAULTS : CAMERA_DEFAULTS;
     return new VideoSender(track, {
       source,
       ...defaults,
+      stamp: this.stamp && source === SOURCE_VIDEO,
       send: (packet) => this.bridge.sendPacket(packet),
       buffered: () => this.bridge.bufferedAmount,
     });

@@ -1,6 +1,7 @@
 // One remote video track: VP8 frames from the bridge → VideoDecoder → a canvas → canvas.captureStream(), the
 // MediaStream the view's tile plays. Frames come whole and in order from a keyframe on (Go's jitter buffer);
 // after a decoder error or reset, delta frames are skipped until the next keyframe.
+import { elapsed, readStamp, stampRows } from '../../bench/stamp';
 import type { MediaFrame } from './frames';
 import { RtpUnwrapper, ticksToUs } from './rtp-time';
 
@@ -27,8 +28,14 @@ export class VideoReceiver {
   private stream: MediaStream | null = null;
   private closed = false;
 
-  /** `shown` is called with the stream once the first frame is on the canvas. */
-  constructor(private readonly shown: (stream: MediaStream) => void) {
+  /**
+   * `shown` is called with the stream once the first frame is on the canvas. `glass` (make bench) gets the
+   * latency read from the stamp of each frame drawn.
+   */
+  constructor(
+    private readonly shown: (stream: MediaStream) => void,
+    private readonly glass: ((ms: number) => void) | null = null,
+  ) {
     this.canvas = document.createElement('canvas');
     this.ctx2d = this.canvas.getContext('2d');
   }
@@ -87,6 +94,13 @@ export class VideoReceiver {
     return dec;
   }
 
+  /** The clock stamped into the frame just drawn (bench/stamp.ts): its age is this frame's glass-to-glass time. */
+  private readStamp(w: number, h: number): void {
+    const [first, rows] = stampRows(w, h);
+    const stamp = readStamp(this.ctx2d!.getImageData(0, first, w, rows).data, w, h, first);
+    if (stamp !== null) this.glass!(elapsed(stamp, Date.now()));
+  }
+
   private reset(): void {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
@@ -103,6 +117,7 @@ export class VideoReceiver {
         this.canvas.height = h;
       }
       this.ctx2d.drawImage(frame, 0, 0, w, h);
+      if (this.glass) this.readStamp(w, h);
       this.framesDecoded++;
       this.recent.push(performance.now());
       if (!this.stream) {

@@ -5,8 +5,11 @@
 import type { EncoderSetting } from './messages';
 import type { FromWorker, ToWorker } from './worker-protocol';
 
-/** Socket bytes queued above which the encoder drops frames (the receiver is not keeping up with us). */
-export const CONGESTED_BYTES = 1 << 20;
+/**
+ * Socket bytes queued above which the encoder drops frames (Go is not keeping up with us). Small: what waits
+ * here is latency every later frame pays too; 256 KiB is a few keyframes.
+ */
+export const CONGESTED_BYTES = 256 << 10;
 const CONGESTION_POLL_MS = 50;
 
 interface TrackProcessorCtor {
@@ -18,6 +21,8 @@ export interface VideoSenderOptions {
   bitrate: number;
   fps: number;
   send(packet: ArrayBuffer): void;
+  /** make bench: stamp the clock into each frame (in the worker, as the frame is taken). */
+  stamp?: boolean;
   /** Bytes waiting on the socket. */
   buffered(): number;
 }
@@ -49,7 +54,7 @@ export class VideoSender {
       } else if (m.type === 'error') console.warn('media engine:', m.message);
     };
     this.worker.onerror = (e) => console.warn('media engine: encode worker failed', e.message);
-    this.post({ type: 'init', source: opts.source, bitrate: opts.bitrate, fps: opts.fps });
+    this.post({ type: 'init', source: opts.source, bitrate: opts.bitrate, fps: opts.fps, stamp: opts.stamp });
     // Backpressure is also lifted while nothing is being sent (the check on send would never run).
     this.poll = setInterval(() => this.checkCongestion(), CONGESTION_POLL_MS);
     void this.feed();

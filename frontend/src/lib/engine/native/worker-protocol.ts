@@ -6,6 +6,8 @@ export interface EncoderInit {
   source: 1 | 2;
   bitrate: number;
   fps: number;
+  /** make bench: draw the clock into every frame as it is taken (bench/stamp.ts). */
+  stamp?: boolean;
 }
 
 export type ToWorker =
