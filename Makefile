@@ -56,9 +56,11 @@ test-go:
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -race -tags $(TAGS) -count=1 ./...
 
-# A short, seeded fuzz run of the message validation; the corpus in testdata/ is replayed by test-go too.
+# Short, seeded fuzz runs of what reads the network: the room server's message validation, and the jitter buffer
+# that takes any RTP a peer sends (their seeds are replayed by test-go too).
 test-fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime 20s ./internal/signal
+	$(GO) test -run '^$$' -fuzz '^FuzzVideoPush$$' -fuzztime 10s ./internal/media/jitter
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npx vitest run

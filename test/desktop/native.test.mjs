@@ -74,13 +74,14 @@ describe('desktop app, native media engine', () => {
         { timeout: MEDIA_TIMEOUT, what: 'the app to play the guest\'s audio (audioLevel > 0.001)' });
       sc.note('app hears the guest');
 
+      const shot = await xvfb.screenshot(path.join(RESULTS_DIR, 'app-native-call.png'));
+      sc.note(`screenshot ${shot}`);
+
       // Screen sharing from the app: a second video for the guest.
       await clickControl(app, guest, 'share-screen');
       await app.waitLocal((l) => l.screen?.live === true, 'the mock screen live');
       const screen = await guest.waitDecodes(deskId, 'screen');
       sc.note(`guest decodes desk's screen: ${JSON.stringify(screen)}`);
-      const shot = await xvfb.screenshot(path.join(RESULTS_DIR, 'app-native-call.png'));
-      sc.note(`screenshot ${shot}`);
       await clickControl(app, guest, 'share-screen');
       await app.waitLocal((l) => l.screen?.live === false, 'the screen no longer captured');
       await until(() => guest.stats(), (st) => !st.some((x) => x.peerId === deskId && x.kind === 'screen'),

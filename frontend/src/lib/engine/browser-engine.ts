@@ -4,7 +4,9 @@ import { Emitter } from '../emitter';
 import type { IceServer, SignalKind } from '../protocol';
 import { AudioLevels } from './audio-level';
 import { BrowserPeer } from './browser-peer';
-import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS, describeDeviceError, describeScreenError, type Captured } from './capture';
+import { describeDeviceError, describeScreenError, type Captured } from './capture';
+import { listDevices, openDevice } from './devices';
+import { initialLocal, nextLocal } from './local-state';
 import { isPolite } from './negotiator';
 import { localStreamMap } from './stream-kinds';
 import type { CallEngine, DeviceInfo, EngineEvents, LocalMediaState, LocalTracks, PeerStat, SignalSender } from './types';
@@ -32,7 +34,7 @@ export class BrowserEngine implements CallEngine {
     if (this.audio) this.cameraStream.addTrack(this.audio);
     if (this.video) this.cameraStream.addTrack(this.video);
     this.levels.watch('self', this.audio);
-    this.state = this.describe(!!this.audio, !!this.video);
+    this.state = initialLocal(this.audio, this.video);
   }
 
   static supported(): boolean {
@@ -133,11 +135,7 @@ export class BrowserEngine implements CallEngine {
     try {
       // Stop the old camera first: many cameras cannot be open twice, and some machines cannot run two.
       if (isVideo && old) old.stop();
-      const constraints = isVideo
-        ? { video: { ...VIDEO_CONSTRAINTS, deviceId: { exact: deviceId } } }
-        : { audio: { ...AUDIO_CONSTRAINTS, deviceId: { exact: deviceId } } };
-      const s = await navigator.mediaDevices.getUserMedia(constraints);
-      track = isVideo ? s.getVideoTracks()[0] : s.getAudioTracks()[0];
+      track = await openDevice(kind, deviceId);
     } catch (err) {
       this.events.emit('error', { message: describeDeviceError(err, isVideo ? 'camera' : 'microphone') });
     }
@@ -167,18 +165,8 @@ export class BrowserEngine implements CallEngine {
     this.update(isVideo ? { hasCamera: true, camera: track.enabled } : { hasMic: true, mic: track.enabled });
   }
 
-  async listDevices(): Promise<DeviceInfo[]> {
-    if (!navigator.mediaDevices?.enumerateDevices) return [];
-    const all = await navigator.mediaDevices.enumerateDevices();
-    let cams = 0;
-    let mics = 0;
-    return all
-      .filter((d) => (d.kind === 'audioinput' || d.kind === 'videoinput') && d.deviceId !== '')
-      .map((d) => ({
-        deviceId: d.deviceId,
-        kind: d.kind as DeviceInfo['kind'],
-        label: d.label || (d.kind === 'videoinput' ? `Camera ${++cams}` : `Microphone ${++mics}`),
-      }));
+  listDevices(): Promise<DeviceInfo[]> {
+    return listDevices();
   }
 
   audioLevel(who: string): number {
@@ -235,33 +223,8 @@ export class BrowserEngine implements CallEngine {
     return peer;
   }
 
-  private describe(hasMic: boolean, hasCamera: boolean): LocalMediaState {
-    return {
-      mic: hasMic,
-      camera: hasCamera,
-      screen: false,
-      hasMic,
-      hasCamera,
-      cameraStream: this.preview(),
-      screenStream: null,
-      micDeviceId: this.audio?.getSettings().deviceId ?? '',
-      cameraDeviceId: this.video?.getSettings().deviceId ?? '',
-    };
-  }
-
-  /** A fresh video-only stream for the self preview, so the view re-attaches it when the camera changes. */
-  private preview(): MediaStream | null {
-    return this.video ? new MediaStream([this.video]) : null;
-  }
-
   private update(change: Partial<LocalMediaState>): void {
-    const next = { ...this.state, ...change };
-    const video = this.video;
-    if (!video) next.cameraStream = null;
-    else if (!this.state.cameraStream || this.state.cameraStream.getVideoTracks()[0] !== video) next.cameraStream = this.preview();
-    next.micDeviceId = this.audio?.getSettings().deviceId ?? '';
-    next.cameraDeviceId = video?.getSettings().deviceId ?? '';
-    this.state = next;
-    this.events.emit('local', next);
+    this.state = nextLocal(this.state, change, this.audio, this.video);
+    this.events.emit('local', this.state);
   }
 }

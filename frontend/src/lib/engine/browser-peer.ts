@@ -1,12 +1,10 @@
 // One RTCPeerConnection to one peer of the mesh: our tracks out, theirs in, perfect negotiation, trickle ICE,
 // ICE restart when the connection fails while signaling still works. The engine owns one per peer.
 import type { IceServer, SignalKind } from '../protocol';
+import { IceRestarter } from './ice-restart';
 import { Negotiator } from './negotiator';
 import { kindOfStream, type StreamMap } from './stream-kinds';
 import type { PeerConnectionState, PeerStat, StreamKind } from './types';
-
-/** How long an ICE restart may take before the connection is reported as failed for good. */
-const RESTART_GRACE_MS = 12000;
 
 export interface PeerCallbacks {
   send(kind: SignalKind, data: unknown): void;
@@ -35,7 +33,7 @@ export class BrowserPeer {
   private audioSender: RTCRtpSender | null = null;
   private videoSender: RTCRtpSender | null = null;
   private screenSenders: RTCRtpSender[] = [];
-  private restartTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly restarter: IceRestarter;
   private closed = false;
 
   constructor(
@@ -53,6 +51,9 @@ export class BrowserPeer {
       onRemoteStreams: (map) => (this.remoteMap = map),
       onError: (err) => console.warn(`negotiation with ${peerId} failed`, err),
     });
+    // Signaling still works (else we would be rejoining): a new ICE negotiation may find a path again. Both
+    // sides restart; perfect negotiation sorts out the two offers.
+    this.restarter = new IceRestarter({ restartIce: () => this.pc.restartIce(), failed: (failed) => cb.failed(failed) });
     this.pc.onnegotiationneeded = () => void this.negotiator.negotiationNeeded();
     this.pc.onicecandidate = (e) => this.negotiator.localCandidate(e.candidate ? e.candidate.toJSON() : null);
     this.pc.onconnectionstatechange = () => this.connectionChanged();
@@ -135,7 +136,7 @@ export class BrowserPeer {
     if (this.closed) return;
     this.closed = true;
     this.negotiator.close();
-    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restarter.close();
     this.pc.onnegotiationneeded = this.pc.onicecandidate = this.pc.onconnectionstatechange = this.pc.ontrack = null;
     this.pc.close();
     this.cb.state('closed');
@@ -183,18 +184,6 @@ export class BrowserPeer {
   private connectionChanged(): void {
     const state = this.pc.connectionState as PeerConnectionState;
     this.cb.state(state);
-    if (state === 'connected') {
-      if (this.restartTimer) clearTimeout(this.restartTimer);
-      this.restartTimer = null;
-      this.cb.failed(false);
-    } else if (state === 'failed' && !this.restartTimer) {
-      // Signaling still works (else we would be rejoining): a new ICE negotiation may find a path again.
-      // Both sides restart; perfect negotiation sorts out the two offers.
-      this.pc.restartIce();
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = null;
-        if (!this.closed && this.pc.connectionState !== 'connected') this.cb.failed(true);
-      }, RESTART_GRACE_MS);
-    }
+    this.restarter.stateChanged(state);
   }
 }
