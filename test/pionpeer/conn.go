@@ -56,11 +56,19 @@ func (p *peer) connTo(id string) *conn {
 	if c := p.conns[id]; c != nil {
 		return c
 	}
+	c := &conn{p: p, id: id, polite: p.self < id}
+	c.pc = c.newPC()
+	p.conns[id] = c
+	return c
+}
+
+// newPC makes a PeerConnection with our tracks, wired to this conn.
+func (c *conn) newPC() *webrtc.PeerConnection {
+	p := c.p
 	pc, err := p.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		log.Fatal(err)
 	}
-	c := &conn{p: p, id: id, pc: pc, polite: p.self < id}
 	for _, t := range []webrtc.TrackLocal{p.video, p.audio} {
 		if t == p.audio && p.ogg == "" {
 			_, err = pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
@@ -75,15 +83,20 @@ func (p *peer) connTo(id string) *conn {
 		}
 	}
 	pc.OnICECandidate(func(cand *webrtc.ICECandidate) {
+		c.mu.Lock()
+		replaced := c.pc != pc
+		c.mu.Unlock()
+		if replaced {
+			return // glare: this connection was replaced before it was used
+		}
 		if cand == nil {
-			p.send(id, "candidate", nil)
+			p.send(c.id, "candidate", nil)
 			return
 		}
-		p.send(id, "candidate", cand.ToJSON())
+		p.send(c.id, "candidate", cand.ToJSON())
 	})
-	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { go c.receive(t) })
-	p.conns[id] = c
-	return c
+	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { go c.receive(pc, t) })
+	return pc
 }
 
 func drainRTCP(s *webrtc.RTPSender) {
@@ -138,10 +151,10 @@ func (p *peer) signal(from, kind string, data any) {
 			if !c.polite {
 				return // glare: the impolite side ignores the other offer
 			}
-			if err := c.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
-				log.Printf("pionpeer: rollback: %v", err)
-				return
-			}
+			// pion cannot roll an offer back; a connection that never completed an exchange is simply replaced.
+			old := c.pc
+			c.pc = c.newPC()
+			_ = old.Close()
 		}
 		if d.Type == webrtc.SDPTypeAnswer && c.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
 			return // a stale answer
@@ -187,7 +200,7 @@ func (p *peer) signal(from, kind string, data any) {
 // receive counts what arrives: whole VP8 frames (pion's sample builder, independent of Parley's own jitter
 // buffer), the picture size from key frames, and Opus packets. Until the first key frame it asks for one; with
 // --pli-every it then asks again at that interval and times the answers.
-func (c *conn) receive(t *webrtc.TrackRemote) {
+func (c *conn) receive(pc *webrtc.PeerConnection, t *webrtc.TrackRemote) {
 	if t.Kind() == webrtc.RTPCodecTypeAudio {
 		for {
 			pkt, _, err := t.ReadRTP()
@@ -234,7 +247,7 @@ func (c *conn) receive(t *webrtc.TrackRemote) {
 		}
 		c.mu.Unlock()
 		if pli {
-			_ = c.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(t.SSRC())}})
+			_ = pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(t.SSRC())}})
 		}
 	}
 }

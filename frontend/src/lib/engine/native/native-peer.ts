@@ -52,8 +52,10 @@ export class BridgePeerProxy implements NegotiablePeer {
       const desc = replyDescription(fields);
       this.signalingState = replySignalingState(fields);
       this.localDescription = desc;
-      // The offer being made is the negotiation that was needed.
-      if (desc?.type === 'offer') this.needed = false;
+      // An offer is the negotiation that was needed; so is an answer, as in a browser, which re-checks after
+      // answering: the answer carried our tracks, and Go says negotiationneeded again if anything is left
+      // (pion re-checks on returning to stable). Offering anyway would only collide with the other side.
+      if (desc?.type === 'offer' || desc?.type === 'answer') this.needed = false;
     });
   }
 
