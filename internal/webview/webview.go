@@ -5,6 +5,8 @@
 //     MediaStreamTrackProcessing that the native media engine needs (docs: DESIGN.md 3.1 and 3.4);
 //   - with Options.FakeMedia, enables WebKit's mock capture devices ("Mock video device 1", a mock microphone
 //     and a mock screen), for tests on machines without a camera;
+//   - turns WebKit's accelerated compositing off on a machine with no GPU render node, where OpenGL is a
+//     software rasteriser that would cost most of the CPU of a call (compositing.go);
 //   - answers WebKit's permission-request signal: camera, microphone and screen only for the app's own page
 //     (see ownOrigin), from a remembered choice or else a small native dialog; every other origin and every
 //     other kind of permission (geolocation, notifications, …) is denied.

@@ -43,6 +43,9 @@ func Setup(opts Options) {
 		return
 	}
 	log, pol = l, newPolicy(opts.FakeMedia, opts.Permissions)
+	if preferSoftwarePainting() {
+		l.Info("webview: no GPU render node: accelerated compositing off (" + compositingEnv + "=1)")
+	}
 	fake := 0
 	if opts.FakeMedia {
 		fake = 1
