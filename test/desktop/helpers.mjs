@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
   ms, sleep, makeUntil, freePort, makeTempDir, Log as TailLog, spawnLogged as spawnTracked, endGroup as endProcessGroup,
-  chromiumArgs as harnessChromiumArgs, launchChromium, closeWithin, recordPageLogs, scenarioTest, timedNote, startAnnounced,
+  chromiumArgs as harnessChromiumArgs, launchChromium, closeWithin, recordPageLogs, scenarioTest, timedNote, startAnnounced, Bridge,
 } from '../lib/harness.mjs';
 
 export { ms, sleep, freePort, CHROMIUM } from '../lib/harness.mjs';
@@ -459,8 +459,16 @@ export class Scenario {
     this.servers = [];
     this.guests = [];
     this.pions = [];
+    this.bridges = [];
     this.notes = [];
     this.started = Date.now();
+  }
+
+  /** A media bridge (bin/mediabridge) for a guest page of `origin` that runs the NativeEngine. */
+  async bridge(origin) {
+    const b = new Bridge(origin, { timeout: SERVER_START_TIMEOUT, closeTimeout: CLOSE_TIMEOUT, logLimit: LOG_TAIL });
+    this.bridges.push(b);
+    return b.start();
   }
 
   async pion(name, url, room, extra) {
@@ -514,6 +522,7 @@ export class Scenario {
     }
     this.apps.forEach((a) => fs.writeFileSync(path.join(dir, `${a.name}.log`), a.log.text));
     this.servers.forEach((s, i) => fs.writeFileSync(path.join(dir, `server-${i}.log`), s.log.text));
+    this.bridges.forEach((b, i) => fs.writeFileSync(path.join(dir, `mediabridge-${i}.log`), b.log));
     this.pions.forEach((p) => fs.writeFileSync(path.join(dir, `${p.name}.log`), `${p.log.text}\n--- last: ${JSON.stringify(p.last)}\n`));
     fs.writeFileSync(path.join(dir, 'failure.txt'), `${err?.stack ?? err}\n\n--- notes\n${this.notes.join('\n')}\n`);
     return dir;
@@ -522,6 +531,7 @@ export class Scenario {
   async cleanup() {
     await Promise.all(this.guests.map((g) => g.close().catch(() => {})));
     await Promise.all(this.pions.map((p) => p.stop().catch(() => {})));
+    await Promise.all(this.bridges.map((b) => b.stop().catch(() => {})));
     await Promise.all(this.apps.map((a) => a.stop().catch(() => {})));
     await Promise.all(this.servers.map((s) => s.stop().catch(() => {})));
   }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { MEDIA_TIMEOUT, RESULTS_DIR, Xvfb, ms, scenario, toneFile, until } from './helpers.mjs';
 
 /** Waits until the app's --stats line for `peerId` shows framesDecoded growing over ≥ 1 s (and `more(line)`). */
-async function appDecodes(app, peerId, what, more = () => true) {
+async function appDecodes(app, peerId, what, more = () => true, timeout = MEDIA_TIMEOUT) {
   let prev = null;
   return until(() => app.remotes.findLast((r) => r.peer === peerId), (r) => {
     if (!r || !more(r)) return false;
@@ -17,7 +17,7 @@ async function appDecodes(app, peerId, what, more = () => true) {
       prev = { f: r.framesDecoded, at: Date.now() };
     }
     return false;
-  }, { timeout: MEDIA_TIMEOUT, interval: 200, what: `${app.name} --stats: ${what}` });
+  }, { timeout, interval: 200, what: `${app.name} --stats: ${what}` });
 }
 
 /**
@@ -107,6 +107,34 @@ describe('desktop app, native media engine', () => {
       // And the app decodes the pion peer's VP8.
       const r = await appDecodes(app, pion.id, 'framesDecoded of the pion peer growing', (l) => l.width === 640);
       sc.note(`app decodes pion: ${JSON.stringify(r)}`);
+    });
+
+  scenario('four in a room — the app, a browser page, a native page and a pion peer: everyone decodes everyone', () => xvfb,
+    { timeout: ms(240000) }, async (sc) => {
+      const app = await sc.app(['--host', '--room', 'four', '--name', 'desk', '--stats']);
+      const url = loopback(await app.hostingURL());
+      await app.waitLocal((l) => l.camera?.live === true, 'the mock camera live', ms(40000));
+      const tone = [`--use-file-for-fake-audio-capture=${await toneFile()}`];
+      const browser = await sc.guest('browser', undefined, tone);
+      await browser.join(url, 'four');
+      const bridge = await sc.bridge(url);
+      const native = await sc.guest('native', undefined, tone);
+      await native.join(url, 'four', bridge.params());
+      assert.equal(await native.page.evaluate(() => window.__parley.engine()), 'native');
+      const pion = await sc.pion('pion', url, 'four');
+      // Peers are listed in the order they joined: the app hosted first.
+      const [deskId] = await until(() => browser.page.evaluate(() => window.__parley.peerIds()), (ids) => ids.length === 3,
+        { what: 'the browser page to see three others' });
+      sc.note(`desk ${deskId}, browser ${browser.id}, native ${native.id}, pion ${pion.id}`);
+      // Every direction between the four, of every kind of participant (a slow, full machine: bounds are wide).
+      const slow = ms(60000);
+      await Promise.all([
+        ...[browser.id, native.id, pion.id].map((id) => appDecodes(app, id, `the app decodes ${id}`, () => true, slow)),
+        ...[deskId, native.id, pion.id].map((id) => browser.waitDecodes(id, 'camera', slow)),
+        ...[deskId, browser.id, pion.id].map((id) => native.waitDecodes(id, 'camera', slow)),
+        ...[deskId, browser.id, native.id].map((id) => pion.wait(id, (s) => s.videoFrames > 30 && s.audioPackets > 25, `video and audio from ${id}`, slow)),
+      ]);
+      sc.note('all twelve directions decode');
     });
 
   scenario('two apps: one hosts, the other joins; each decodes the other', () => xvfb,

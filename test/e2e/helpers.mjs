@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
   ms, sleep, makeUntil, freePort, makeTempDir, Log, spawnLogged, chromiumArgs as harnessChromiumArgs, launchChromium,
-  closeWithin, recordPageLogs, scenarioTest, timedNote, startAnnounced,
+  closeWithin, recordPageLogs, scenarioTest, timedNote, Bridge as HarnessBridge,
 } from '../lib/harness.mjs';
 
 // freePort(): a free TCP port on 127.0.0.1 (bound and released; the server then takes it, and again on restart).
@@ -168,55 +168,6 @@ export class Server {
       return child.exited;
     }
     return res;
-  }
-}
-
-// --- the native engine's Go side ---------------------------------------------------------------------------------
-
-/**
- * bin/mediabridge: the desktop app's media bridge alone (internal/media), so that a page in Chromium can run the
- * NativeEngine (`?engine=native&bridge=…&token=…`) as the Linux app's webview does. It admits only `origin`.
- */
-export class Bridge {
-  constructor(origin) {
-    this.origin = origin;
-    this.tail = new Log(LOG_TAIL);
-    this.child = null;
-  }
-
-  get log() { return this.tail.text; }
-
-  async start() {
-    const bin = process.env.PARLEY_MEDIABRIDGE || path.join(ROOT, 'bin', 'mediabridge');
-    if (!fs.existsSync(bin)) throw new Error(`mediabridge not found at ${bin}: run 'make bin/mediabridge'`);
-    const { child, value } = await startAnnounced(bin, ['--allow-origin', this.origin], {
-      keep: (s) => this.tail.keep(s),
-      timeout: SERVER_START_TIMEOUT,
-      check: (line) => {
-        const m = /^bridge (ws:\/\/\S+) token (\S+)$/.exec(line.trim());
-        if (!m) throw new Error(`unexpected first line from mediabridge: ${JSON.stringify(line)}`);
-        return { url: m[1], token: m[2] };
-      },
-    });
-    this.child = child;
-    Object.assign(this, value);
-    return this;
-  }
-
-  /** The page URL parameters that select the NativeEngine with this bridge. */
-  params() {
-    return `&engine=native&bridge=${encodeURIComponent(this.url)}&token=${encodeURIComponent(this.token)}`;
-  }
-
-  async stop() {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    let timer;
-    const res = await Promise.race([child.exited, new Promise((r) => { timer = setTimeout(r, CLOSE_TIMEOUT, null); })]);
-    clearTimeout(timer);
-    if (res === null) child.kill('SIGKILL');
   }
 }
 
@@ -515,7 +466,7 @@ class Scenario {
     const p = new Participant(person, browser, context, page);
     this.people.push(p);
     if (native) {
-      p.bridge = new Bridge(native.url);
+      p.bridge = new HarnessBridge(native.url, { timeout: SERVER_START_TIMEOUT, closeTimeout: CLOSE_TIMEOUT, logLimit: LOG_TAIL });
       this.bridges.push(p.bridge);
       await p.bridge.start();
     }

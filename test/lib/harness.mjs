@@ -13,6 +13,9 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 
+/** The repository root (bin/ holds the test programs). */
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
 /** Every bound is multiplied by PARLEY_E2E_SLOW (default 1) for slow or busy machines. */
 const SLOW = Number(process.env.PARLEY_E2E_SLOW || 1) || 1;
 export const ms = (n) => Math.round(n * SLOW);
@@ -135,6 +138,56 @@ export async function startAnnounced(cmd, args, { keep, timeout, check, opts = {
     throw err;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * bin/mediabridge (PARLEY_MEDIABRIDGE): the desktop app's media bridge alone (internal/media), so that a page in
+ * Chromium can run the NativeEngine (`?engine=native&bridge=…&token=…`) as the Linux app's webview does. It
+ * admits only pages of `origin`.
+ */
+export class Bridge {
+  constructor(origin, { timeout, closeTimeout, logLimit }) {
+    this.origin = origin;
+    this.timeout = timeout;
+    this.closeTimeout = closeTimeout;
+    this.tail = new Log(logLimit);
+    this.child = null;
+  }
+
+  get log() { return this.tail.text; }
+
+  async start() {
+    const bin = process.env.PARLEY_MEDIABRIDGE || path.join(ROOT, 'bin', 'mediabridge');
+    if (!fs.existsSync(bin)) throw new Error(`mediabridge not found at ${bin}: run 'make bin/mediabridge'`);
+    const { child, value } = await startAnnounced(bin, ['--allow-origin', this.origin], {
+      keep: (s) => this.tail.keep(s),
+      timeout: this.timeout,
+      check: (line) => {
+        const m = /^bridge (ws:\/\/\S+) token (\S+)$/.exec(line.trim());
+        if (!m) throw new Error(`unexpected first line from mediabridge: ${JSON.stringify(line)}`);
+        return { url: m[1], token: m[2] };
+      },
+    });
+    this.child = child;
+    Object.assign(this, value);
+    return this;
+  }
+
+  /** The page URL parameters that select the NativeEngine with this bridge. */
+  params() {
+    return `&engine=native&bridge=${encodeURIComponent(this.url)}&token=${encodeURIComponent(this.token)}`;
+  }
+
+  async stop() {
+    const child = this.child;
+    this.child = null;
+    if (!child || child.exitCode !== null) return;
+    child.kill('SIGTERM');
+    let timer;
+    const res = await Promise.race([child.exited, new Promise((r) => { timer = setTimeout(r, this.closeTimeout, null); })]);
+    clearTimeout(timer);
+    if (res === null) child.kill('SIGKILL');
   }
 }
 
