@@ -22,6 +22,10 @@ type PeerStats struct {
 	Height        int     `json:"height"`
 	AudioLevel    float64 `json:"audioLevel"`
 	RTTMs         float64 `json:"rttMs"`
+	// AudioUnderruns and AudioDelayMs: the native engine's audio jitter buffer for this peer (times it ran dry
+	// while playing, and how long audio waits in it now); absent where the engine has none (a browser's own).
+	AudioUnderruns *int     `json:"audioUnderruns,omitempty"`
+	AudioDelayMs   *float64 `json:"audioDelayMs,omitempty"`
 	// GlassMs: glass-to-glass latencies (ms) of this peer's camera measured since the last line (Launch.Stamp).
 	GlassMs []float64 `json:"glassMs,omitempty"`
 }

@@ -10,7 +10,8 @@ import (
 func TestStatsLines(t *testing.T) {
 	r := StatsReport{
 		Peers: []PeerStats{
-			{Peer: "Qx9", Name: "Grace <3", FramesDecoded: 1234, FPS: 29.9712, Width: 640, Height: 480, AudioLevel: 0.123456, RTTMs: 1.26},
+			{Peer: "Qx9", Name: "Grace <3", FramesDecoded: 1234, FPS: 29.9712, Width: 640, Height: 480, AudioLevel: 0.123456, RTTMs: 1.26,
+				AudioUnderruns: new(int), AudioDelayMs: new(float64)},
 			{Peer: "k3J", Name: "Linus", FPS: math.NaN(), GlassMs: []float64{48.26, 51}},
 		},
 		Local: LocalStats{
@@ -20,7 +21,7 @@ func TestStatsLines(t *testing.T) {
 			ChatMessages: 3,
 		},
 	}
-	want := `{"peer":"Qx9","name":"Grace <3","framesDecoded":1234,"fps":29.97,"width":640,"height":480,"audioLevel":0.1235,"rttMs":1.3}
+	want := `{"peer":"Qx9","name":"Grace <3","framesDecoded":1234,"fps":29.97,"width":640,"height":480,"audioLevel":0.1235,"rttMs":1.3,"audioUnderruns":0,"audioDelayMs":0}
 {"peer":"k3J","name":"Linus","framesDecoded":0,"fps":0,"width":0,"height":0,"audioLevel":0,"rttMs":0,"glassMs":[48.3,51]}
 {"local":true,"camera":{"live":true,"label":"Mock video device 1"},"microphone":{"live":true,"label":"Mock audio device 1"},"screen":{"live":false,"label":""},"peers":2,"chatMessages":3}
 `

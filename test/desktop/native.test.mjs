@@ -4,7 +4,7 @@
 import { after, before, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { MEDIA_TIMEOUT, RESULTS_DIR, Xvfb, ms, scenario, toneFile, until } from './helpers.mjs';
+import { MEDIA_TIMEOUT, RESULTS_DIR, Xvfb, ms, scenario, sleep, toneFile, until } from './helpers.mjs';
 
 /** Waits until the app's --stats line for `peerId` shows framesDecoded growing over ≥ 1 s (and `more(line)`). */
 async function appDecodes(app, peerId, what, more = () => true, timeout = MEDIA_TIMEOUT) {
@@ -73,6 +73,13 @@ describe('desktop app, native media engine', () => {
       await until(() => app.remotes.findLast((l) => l.peer === guest.id), (l) => l?.audioLevel > 0.001,
         { timeout: MEDIA_TIMEOUT, what: 'the app to play the guest\'s audio (audioLevel > 0.001)' });
       sc.note('app hears the guest');
+      // The app's audio jitter buffer at a steady state: no underrun over 5 s once playing.
+      const heard = app.remotes.findLast((l) => l.peer === guest.id);
+      await sleep(5000);
+      const later = app.remotes.findLast((l) => l.peer === guest.id);
+      sc.note(`app audio: underruns ${heard.audioUnderruns} → ${later.audioUnderruns}, delay ${later.audioDelayMs} ms`);
+      assert.equal(typeof later.audioUnderruns, 'number', `--stats carries audioUnderruns: ${JSON.stringify(later)}`);
+      assert.equal(later.audioUnderruns, heard.audioUnderruns, 'no underrun at a steady state');
 
       const shot = await xvfb.screenshot(path.join(RESULTS_DIR, 'app-native-call.png'));
       sc.note(`screenshot ${shot}`);

@@ -3,7 +3,7 @@
 // browser engine, and proof that both kinds of participant speak the same WebRTC.
 import { describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { scenario, waitSees, waitAllDecode, waitRightPictures, waitOnlyTiles, ms } from './helpers.mjs';
+import { scenario, waitSees, waitAllDecode, waitRightPictures, waitOnlyTiles, ms, sleep } from './helpers.mjs';
 
 describe('native engine', () => {
   scenario('native ⇄ browser: each decodes the other\'s video and hears its audio', { timeout: ms(90000) }, async (sc) => {
@@ -15,6 +15,13 @@ describe('native engine', () => {
     await Promise.all([ada.waitDecodes(grace), grace.waitDecodes(ada), ada.waitHears(grace), grace.waitHears(ada)]);
     sc.note('video decoded and audio heard both ways');
     await waitRightPictures([ada, grace]);
+    // The native page's audio jitter buffer at a steady state: no underrun over 5 s once playing.
+    const audio = async () => (await ada.stats()).find((x) => x.peerId === grace.id && x.kind === 'audio');
+    const before = await audio();
+    await sleep(5000);
+    const after = await audio();
+    sc.note(`Ada's audio jitter buffer: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    assert.equal(after.underruns, before.underruns, `underruns at a steady state: ${JSON.stringify({ before, after })}`);
     await ada.waitTiles((ts) => ts.find((t) => t.peerId === grace.id && t.self !== 'true')?.connection === 'connected',
       `Grace's tile data-connection="connected"`);
   });

@@ -44,6 +44,9 @@ export interface RemoteStatsEntry {
   height: number;
   audioLevel: number;
   rttMs: number;
+  /** The native engine's audio jitter buffer for this peer: underruns while playing, delay now (ms). */
+  audioUnderruns?: number;
+  audioDelayMs?: number;
   /** Glass-to-glass latencies (ms) of this peer's camera since the last report (LaunchOptions.stamp only). */
   glassMs?: number[];
 }

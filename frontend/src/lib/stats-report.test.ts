@@ -65,6 +65,17 @@ describe('buildStatsReport', () => {
     expect(report.local.microphone).toEqual({ live: true, label: 'Mock audio device 1' });
   });
 
+  it('carries the native engine\'s audio jitter buffer figures where the engine has them', () => {
+    const { report } = buildStatsReport({
+      room,
+      stats: [{ peerId: 'p1', kind: 'audio', rms: 0.1, underruns: 2, jitterDelayMs: 61 }],
+      tracks: noTracks,
+      now: 1000,
+    });
+    expect(report.peers[0]).toMatchObject({ audioUnderruns: 2, audioDelayMs: 61 });
+    expect('audioUnderruns' in report.peers[1]).toBe(false);
+  });
+
   it('carries glass-to-glass samples for the peers that have them (make bench)', () => {
     const { report } = buildStatsReport({ room, stats: [], tracks: noTracks, now: 1000, glass: { p1: [48, 52], p2: [] } });
     expect(report.peers[0].glassMs).toEqual([48, 52]);

@@ -47,6 +47,8 @@ export function buildStatsReport(input: StatsInput): { report: StatsReport; samp
     const glassMs = glass?.[p.id];
     return {
       ...(glassMs && glassMs.length > 0 ? { glassMs } : {}),
+      ...(typeof audio?.underruns === 'number' ? { audioUnderruns: audio.underruns } : {}),
+      ...(typeof audio?.jitterDelayMs === 'number' ? { audioDelayMs: audio.jitterDelayMs } : {}),
       peer: p.id,
       name: p.name,
       framesDecoded,
