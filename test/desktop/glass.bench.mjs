@@ -1,7 +1,10 @@
 // Glass-to-glass benchmark (make bench; scripts/bench-glass.sh runs it in a network namespace with only lo):
 // the desktop app (native engine) in a call with a Chromium page, beside two Chromium pages in a call with each
 // other, measured in the same run. Every sender draws the clock into its camera picture (?stamp=1 /
-// PARLEY_BENCH_STAMP=1: frontend/src/lib/bench/stamp.ts) and every receiver reads it from what its tile shows:
+// PARLEY_BENCH_STAMP=1: frontend/src/lib/bench/stamp.ts) and every receiver reads it back: a Chromium page from
+// what its tile's <video> shows (on each animation frame), the app from each decoded frame as it is drawn on the
+// canvas its tile shows (WebKit's drawImage of that <video> returns no readable frame) — so the app's receiving
+// figure stops a compositing step (a few ms) earlier than Chromium's;
 // latency per direction (p50, p95), the frame rate received, and the CPU of each end's process group (the app:
 // parley + its WebKit processes; a Chromium end: its browser processes) over the same window.
 //
