@@ -4,8 +4,8 @@ import { Emitter } from '../emitter';
 import type { IceServer, SignalKind } from '../protocol';
 import { AudioLevels } from './audio-level';
 import { BrowserPeer } from './browser-peer';
-import { describeDeviceError, describeScreenError, type Captured } from './capture';
-import { listDevices, openDevice } from './devices';
+import type { Captured } from './capture';
+import { captureScreen, listDevices, reopenDevice } from './devices';
 import { initialLocal, nextLocal } from './local-state';
 import { isPolite } from './negotiator';
 import { localStreamMap } from './stream-kinds';
@@ -93,25 +93,16 @@ export class BrowserEngine implements CallEngine {
 
   async startScreenShare(): Promise<void> {
     if (this.screenStream) return;
-    let stream: MediaStream;
-    try {
-      // Called before any await: the click's user activation must still be there.
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
-    } catch (err) {
-      this.events.emit('error', { message: describeScreenError(err) });
-      return;
-    }
+    // Before any await: the click's user activation must still be there.
+    const stream = await captureScreen(
+      15,
+      (ended) => this.screenStream === ended && this.stopScreenShare(),
+      (message) => this.events.emit('error', { message }),
+    );
+    if (!stream) return;
     if (this.closed) {
       stream.getTracks().forEach((t) => t.stop());
       return;
-    }
-    const track = stream.getVideoTracks()[0];
-    if (track) {
-      track.contentHint = 'detail'; // keep text sharp rather than smooth motion
-      // "Stop sharing" in the browser's own UI ends the track without telling us otherwise.
-      track.addEventListener('ended', () => {
-        if (this.screenStream === stream) this.stopScreenShare();
-      });
     }
     this.screenStream = stream;
     for (const p of this.peers.values()) p.addScreen(stream);
@@ -131,14 +122,7 @@ export class BrowserEngine implements CallEngine {
     const isVideo = kind === 'videoinput';
     const old = isVideo ? this.video : this.audio;
     if (old && old.getSettings().deviceId === deviceId) return;
-    let track: MediaStreamTrack | undefined;
-    try {
-      // Stop the old camera first: many cameras cannot be open twice, and some machines cannot run two.
-      if (isVideo && old) old.stop();
-      track = await openDevice(kind, deviceId);
-    } catch (err) {
-      this.events.emit('error', { message: describeDeviceError(err, isVideo ? 'camera' : 'microphone') });
-    }
+    const track = await reopenDevice(kind, deviceId, old, (message) => this.events.emit('error', { message }));
     if (!track || this.closed) {
       track?.stop();
       if (isVideo && old) {

@@ -1,6 +1,6 @@
 // Capture devices for every engine: listing them, and opening one for a switch mid-call. (BrowserEngine has its
 // own copy of both for now; it can switch here.)
-import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS } from './capture';
+import { AUDIO_CONSTRAINTS, VIDEO_CONSTRAINTS, describeDeviceError, describeScreenError } from './capture';
 import type { DeviceInfo } from './types';
 
 export async function listDevices(): Promise<DeviceInfo[]> {
@@ -27,4 +27,48 @@ export async function openDevice(kind: DeviceInfo['kind'], deviceId: string): Pr
   const track = isVideo ? s.getVideoTracks()[0] : s.getAudioTracks()[0];
   if (!track) throw new Error('no track');
   return track;
+}
+
+/**
+ * Opens `deviceId` in place of `old` (a device switch mid-call); null when it cannot be opened, after `error`
+ * was told why in words. The old camera is stopped first: many cameras cannot be open twice, and some machines
+ * cannot run two — so a failed camera switch leaves no camera at all (the caller must drop it).
+ */
+export async function reopenDevice(
+  kind: DeviceInfo['kind'],
+  deviceId: string,
+  old: MediaStreamTrack | null,
+  error: (message: string) => void,
+): Promise<MediaStreamTrack | null> {
+  const isVideo = kind === 'videoinput';
+  try {
+    if (isVideo && old) old.stop();
+    return await openDevice(kind, deviceId);
+  } catch (err) {
+    error(describeDeviceError(err, isVideo ? 'camera' : 'microphone'));
+    return null;
+  }
+}
+
+/**
+ * Asks for a screen (call it from the click, before any await) and prepares its track: sharp text rather than
+ * smooth motion, and `ended` — the browser's own "Stop sharing" — reported to `onEnded`. Null when refused,
+ * after `error` was told why.
+ */
+export async function captureScreen(fps: number, onEnded: (stream: MediaStream) => void, error: (message: string) => void): Promise<MediaStream | null> {
+  let stream: MediaStream;
+  try {
+    stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: fps, max: 30 } }, audio: false });
+  } catch (err) {
+    error(describeScreenError(err));
+    return null;
+  }
+  const track = stream.getVideoTracks()[0];
+  if (!track) {
+    stream.getTracks().forEach((t) => t.stop());
+    return null;
+  }
+  track.contentHint = 'detail';
+  track.addEventListener('ended', () => onEnded(stream));
+  return stream;
 }

@@ -3,8 +3,8 @@
 // (docs/MEDIA-BRIDGE.md). Signaling, negotiation and the events the view sees are the same as BrowserEngine's.
 import { Emitter } from '../../emitter';
 import type { IceServer, SignalKind } from '../../protocol';
-import { describeDeviceError, describeScreenError, type Captured } from '../capture';
-import { listDevices, openDevice } from '../devices';
+import type { Captured } from '../capture';
+import { captureScreen, listDevices, reopenDevice } from '../devices';
 import { initialLocal, nextLocal } from '../local-state';
 import { isPolite } from '../negotiator';
 import { kindOfStream, parseStreamMap, type StreamMap } from '../stream-kinds';
@@ -132,24 +132,18 @@ export class NativeEngine implements CallEngine {
 
   async startScreenShare(): Promise<void> {
     if (this.screenStream) return;
-    let stream: MediaStream;
-    try {
-      // Called before any await: the click's user activation must still be there.
-      stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: SCREEN_DEFAULTS.fps, max: 30 } }, audio: false });
-    } catch (err) {
-      this.events.emit('error', { message: describeScreenError(err) });
-      return;
-    }
+    // Before any await: the click's user activation must still be there.
+    const stream = await captureScreen(
+      SCREEN_DEFAULTS.fps,
+      (ended) => this.screenStream === ended && this.stopScreenShare(),
+      (message) => this.events.emit('error', { message }),
+    );
+    if (!stream) return;
     const track = stream.getVideoTracks()[0];
-    if (this.closed || !track) {
+    if (this.closed) {
       stream.getTracks().forEach((t) => t.stop());
       return;
     }
-    track.contentHint = 'detail'; // keep text sharp rather than smooth motion
-    // "Stop sharing" in the browser's own UI ends the track without telling us otherwise.
-    track.addEventListener('ended', () => {
-      if (this.screenStream === stream) this.stopScreenShare();
-    });
     this.screenStream = stream;
     this.screenSender = this.videoSender(track, SOURCE_SCREEN);
     this.updateSources();
@@ -171,14 +165,7 @@ export class NativeEngine implements CallEngine {
     const isVideo = kind === 'videoinput';
     const old = isVideo ? this.video : this.audio;
     if (old && old.getSettings().deviceId === deviceId) return;
-    let track: MediaStreamTrack | undefined;
-    try {
-      // Stop the old camera first: many cameras cannot be open twice.
-      if (isVideo && old) old.stop();
-      track = await openDevice(kind, deviceId);
-    } catch (err) {
-      this.events.emit('error', { message: describeDeviceError(err, isVideo ? 'camera' : 'microphone') });
-    }
+    const track = await reopenDevice(kind, deviceId, old, (message) => this.events.emit('error', { message }));
     if (!track || this.closed) {
       track?.stop();
       if (isVideo && old) {
