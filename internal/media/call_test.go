@@ -68,6 +68,23 @@ func TestCallBetweenBridges(t *testing.T) {
 		}
 	}
 
+	// B's decoder lost its place (it reset): B asks for a keyframe, Go sends a PLI, A's page is asked for one.
+	keyframes := pA.countEvents("keyframe")
+	pB.must("keyframe", map[string]any{"track": trackNum(video)})
+	deadline := time.Now().Add(5 * time.Second)
+	for pA.countEvents("keyframe") == keyframes {
+		if time.Now().After(deadline) {
+			t.Fatal("A's page was not asked for a keyframe after B's page asked for one")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, code := pB.request("keyframe", map[string]any{"track": trackNum(audio)}); code == "" {
+		t.Error("a keyframe request for an audio track was accepted")
+	}
+	if _, code := pB.request("keyframe", map[string]any{"track": 9999}); code == "" {
+		t.Error("a keyframe request for an unknown track was accepted")
+	}
+
 	// Congestion control: GCC over TWCC feeds the rate controllers, which set A's encoder.
 	enc := pA.waitEvent("encoder event", 15*time.Second, opIs("encoder", "source", "video"))
 	t.Logf("encoder event %v after open: %v", time.Since(start), enc)

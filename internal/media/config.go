@@ -38,6 +38,9 @@ const (
 	maxBinary     = 4 << 20   // a binary frame over it closes the socket (1009)
 	maxPeerID     = 64
 	maxICEServers = 16
+	// maxTracksPerPeer bounds what one remote can make us decode: a camera's audio and video and a screen, with
+	// room for a renegotiation's overlap; an offer with hundreds of m-lines gets the first few.
+	maxTracksPerPeer = 8
 )
 
 // Timing of the media paths. Each is a trade: the comments say against what.

@@ -33,8 +33,8 @@ type peer struct {
 	hooks       *pcHooks
 	gen         int
 	closed      bool
-	ready       bool             // no reply about this peer is due: events may flow (see hold)
-	pending     []map[string]any // events held meanwhile
+	ready       bool        // no reply about this peer is due: events may flow (see hold)
+	pending     []heldEvent // events held meanwhile
 	senders     [nSources]*webrtc.RTPSender
 	restart     bool // the next offer restarts ICE
 	renegotiate bool // fire negotiationneeded when back in stable (restartIce outside stable)
@@ -154,10 +154,16 @@ func (p *peer) emit(gen int, ev map[string]any) {
 		return
 	}
 	if !p.ready {
-		p.pending = append(p.pending, ev)
+		p.pending = append(p.pending, heldEvent{gen, ev})
 		return
 	}
 	p.s.send(ev)
+}
+
+// heldEvent is an event waiting for a reply, with the generation of the connection it came from.
+type heldEvent struct {
+	gen int
+	ev  map[string]any
 }
 
 // hold makes the peer's events wait (in order) until setReady.
@@ -171,8 +177,11 @@ func (p *peer) setReady() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.ready = true
-	for _, ev := range p.pending {
-		p.s.send(ev)
+	for _, h := range p.pending {
+		// The connection may have been replaced (rollback) or closed while its events waited.
+		if h.gen == p.gen && !p.closed {
+			p.s.send(h.ev)
+		}
 	}
 	p.pending = nil
 }

@@ -15,6 +15,7 @@ import (
 var (
 	ErrClosed        = errors.New("media bridge closed")
 	errUnknownPeer   = errors.New("unknown peer")
+	errUnknownTrack  = errors.New("unknown track")
 	errUnknownOp     = errors.New("unknown op")
 	errBadID         = errors.New("id must be a positive integer")
 	errBadPeerID     = errors.New("peer must be 1-64 bytes")
@@ -47,6 +48,7 @@ type request struct {
 	Candidate   *webrtc.ICECandidateInit   // candidate: nil means end of candidates
 	ICEServers  []webrtc.ICEServer         // hello
 	Sources     [nSources]bool             // sources
+	Track       uint16                     // keyframe: the remote track whose decoder needs one
 }
 
 // rawRequest is the wire shape; fields are checked by op in decodeRequest.
@@ -60,6 +62,7 @@ type rawRequest struct {
 	Audio       *bool           `json:"audio"`
 	Video       *bool           `json:"video"`
 	Screen      *bool           `json:"screen"`
+	Track       *int64          `json:"track"`
 }
 
 // peerOps are the ops that name a connection.
@@ -94,6 +97,11 @@ func decodeRequest(b []byte) (request, error) {
 	}
 	switch raw.Op {
 	case "open", "close", "restartIce", "stats":
+	case "keyframe":
+		if raw.Track == nil || *raw.Track < 1 || *raw.Track > 65535 {
+			return req, errors.New("keyframe: track must be a track number from a track event")
+		}
+		req.Track = uint16(*raw.Track)
 	case "hello":
 		servers, err := decodeICEServers(raw.ICEServers)
 		if err != nil {

@@ -17,6 +17,9 @@ type recvTrack struct {
 	ssrc  uint32
 
 	packets, lost, plis, frames atomic.Uint64
+	// keyframe: the page's decoder lost its place (it reset) and waits for a keyframe; the jitter buffer then
+	// skips to the next one and asks the sender, as after a loss.
+	keyframe atomic.Bool
 }
 
 // receive starts a remote track: a number, a `track` event, then its reader and its jitter buffer.
@@ -30,13 +33,21 @@ func (s *session) receive(p *peer, pc *webrtc.PeerConnection, gen int, t *webrtc
 	if rt.audio {
 		kind = "audio"
 	}
+	// The track event goes out at once, not held with the peer's other events (see peer.hold): the frames that
+	// follow it must not reach the page before it, or the page drops them — a keyframe among them.
 	p.mu.Lock()
-	p.tracks[rt] = struct{}{}
+	live := gen == p.gen && !p.closed && len(p.tracks) < maxTracksPerPeer
+	if live {
+		p.tracks[rt] = struct{}{}
+		s.send(event("track", map[string]any{
+			"peer": p.id, "track": rt.n, "kind": kind, "streamId": t.StreamID(), "trackId": t.ID(),
+		}))
+	}
 	p.mu.Unlock()
+	if !live {
+		return
+	}
 	s.log.Debug("media bridge: remote track", "peer", p.id, "track", rt.n, "kind", kind, "stream", t.StreamID(), "gen", gen)
-	p.emit(gen, event("track", map[string]any{
-		"peer": p.id, "track": rt.n, "kind": kind, "streamId": t.StreamID(), "trackId": t.ID(),
-	}))
 	pkts := make(chan *rtp.Packet, 64)
 	if !s.spawn(func() { readRTP(t, pkts, s.done) }) {
 		return
@@ -149,7 +160,12 @@ func (s *session) deliverVideo(rt *recvTrack, pc *webrtc.PeerConnection, pkts <-
 			rt.lost.Store(uint64(seq.add(pkt.SequenceNumber)))
 			deliver(buf.Push(pkt, time.Now()))
 		case now := <-tick.C:
-			deliver(buf.Tick(now))
+			frames, needKey := buf.Tick(now)
+			if rt.keyframe.Swap(false) {
+				waitKey = true
+			}
+			// While frames are skipped to a keyframe, ask again every pliInterval: a PLI can be lost too.
+			deliver(frames, needKey || waitKey)
 		}
 	}
 }

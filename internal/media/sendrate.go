@@ -12,7 +12,9 @@ import (
 func (s *session) rateLoop() {
 	t := time.NewTicker(rateInterval)
 	defer t.Stop()
-	ctl := map[source]*rate.Controller{srcVideo: rate.NewController(rate.Camera), srcScreen: rate.NewController(rate.Screen)}
+	kinds := map[source]rate.Source{srcVideo: rate.Camera, srcScreen: rate.Screen}
+	ctl := map[source]*rate.Controller{}
+	sending := map[source]bool{}
 	for {
 		select {
 		case <-s.done:
@@ -25,7 +27,14 @@ func (s *session) rateLoop() {
 			screen := s.sending[srcScreen].Load()
 			camBps, screenBps := rate.Split(est, screen)
 			for src, bps := range map[source]int{srcVideo: camBps, srcScreen: screenBps} {
-				if !s.sending[src].Load() {
+				on := s.sending[src].Load()
+				// A source that starts (again) starts its encoder at the page's defaults, which are a new
+				// controller's: one kept from before would not say its lower setting again.
+				if on && !sending[src] {
+					ctl[src] = rate.NewController(kinds[src])
+				}
+				sending[src] = on
+				if !on {
 					continue
 				}
 				if set, change := ctl[src].Update(bps, now); change {

@@ -217,6 +217,27 @@ func (s *session) peer(id string) (*peer, error) {
 	return p, nil
 }
 
+// remoteTrack finds a live remote track by its number, or nil.
+func (s *session) remoteTrack(n uint16) *recvTrack {
+	s.mu.Lock()
+	peers := make([]*peer, 0, len(s.peers))
+	for _, p := range s.peers {
+		peers = append(peers, p)
+	}
+	s.mu.Unlock()
+	for _, p := range peers {
+		p.mu.Lock()
+		for rt := range p.tracks {
+			if rt.n == n {
+				p.mu.Unlock()
+				return rt
+			}
+		}
+		p.mu.Unlock()
+	}
+	return nil
+}
+
 // handle runs one request (on the control goroutine, so requests never overlap).
 func (s *session) handle(req request) (map[string]any, error) {
 	switch req.Op {
@@ -239,6 +260,12 @@ func (s *session) handle(req request) (map[string]any, error) {
 		return nil, nil
 	case "stats":
 		return s.stats(), nil
+	case "keyframe":
+		if rt := s.remoteTrack(req.Track); rt != nil && !rt.audio {
+			rt.keyframe.Store(true)
+			return nil, nil
+		}
+		return nil, errUnknownTrack
 	}
 	p, err := s.peer(req.Peer)
 	if err != nil {

@@ -100,6 +100,11 @@ export class BrowserEngine implements CallEngine {
       (message) => this.events.emit('error', { message }),
     );
     if (!stream) return;
+    // A second click while the first picker was open: keep the share we have.
+    if (this.screenStream) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
     if (this.closed) {
       stream.getTracks().forEach((t) => t.stop());
       return;

@@ -16,12 +16,14 @@ describe('chooseEngine', () => {
 
 describe('bridge address', () => {
   it('reads the test page parameters', () => {
-    expect(bridgeFromQuery('?engine=native&bridge=ws%3A%2F%2F127.0.0.1%3A4000%2Fmedia&token=abc')).toEqual({
+    expect(bridgeFromQuery('?engine=native&bridge=ws%3A%2F%2F127.0.0.1%3A4000%2Fmedia&token=abc', '127.0.0.1')).toEqual({
       url: 'ws://127.0.0.1:4000/media',
       token: 'abc',
     });
-    expect(bridgeFromQuery('?engine=native')).toBeNull();
-    expect(bridgeFromQuery('?bridge=ws://127.0.0.1:4000/media')).toBeNull();
+    expect(bridgeFromQuery('?engine=native', '127.0.0.1')).toBeNull();
+    // A page of a real room never takes a bridge from its URL.
+    expect(bridgeFromQuery('?engine=native&bridge=ws%3A%2F%2F127.0.0.1%3A4000%2Fmedia&token=abc', 'meet.example.org')).toBeNull();
+    expect(bridgeFromQuery('?bridge=ws://127.0.0.1:4000/media', '127.0.0.1')).toBeNull();
   });
   it('takes only ws:// to loopback with a token', () => {
     expect(validBridge({ url: 'ws://[::1]:1/media', token: 't' })).not.toBeNull();

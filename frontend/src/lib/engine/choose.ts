@@ -18,8 +18,13 @@ export function chooseEngine({ hasPeerConnection, urlEngine, setting }: EngineCh
   return 'browser';
 }
 
-/** A test page's bridge: `?bridge=ws://127.0.0.1:PORT/media&token=T`. Only ws: to loopback is taken. */
-export function bridgeFromQuery(search: string): BridgeAddress | null {
+/**
+ * A test page's bridge: `?bridge=ws://127.0.0.1:PORT/media&token=T`, honoured only on a page that is itself on
+ * loopback (the test servers): a link to a real room must not be able to send a visitor's camera and microphone
+ * to whatever listens on a port of their own machine. Only ws: to loopback is taken.
+ */
+export function bridgeFromQuery(search: string, pageHost: string = globalThis.location?.hostname ?? ''): BridgeAddress | null {
+  if (!isLoopbackHost(pageHost)) return null;
   const q = new URLSearchParams(search);
   const url = q.get('bridge');
   const token = q.get('token');
@@ -38,6 +43,9 @@ export function validBridge(v: unknown): BridgeAddress | null {
   } catch {
     return null;
   }
-  const loopback = u.hostname === '127.0.0.1' || u.hostname === '[::1]' || u.hostname === 'localhost';
-  return u.protocol === 'ws:' && loopback ? { url, token } : null;
+  return u.protocol === 'ws:' && isLoopbackHost(u.hostname) ? { url, token } : null;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
 }

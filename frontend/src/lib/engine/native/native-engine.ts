@@ -139,6 +139,11 @@ export class NativeEngine implements CallEngine {
       (message) => this.events.emit('error', { message }),
     );
     if (!stream) return;
+    // A second click while the first picker was open: keep the share we have.
+    if (this.screenStream) {
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
     const track = stream.getVideoTracks()[0];
     if (this.closed) {
       stream.getTracks().forEach((t) => t.stop());
@@ -320,6 +325,7 @@ export class NativeEngine implements CallEngine {
         if (p) this.events.emit('remote-stream', { peerId: peer, kind: kindOfStream(p.remoteMap, streamId), stream });
       },
       this.stamp ? (ms) => this.glassSample(peer, streamId, ms) : null,
+      () => this.request('keyframe', { track }).catch(() => {}), // the track may have ended meanwhile
     );
     this.tracks.set(track, { peer, streamId, video, audio: null });
   }

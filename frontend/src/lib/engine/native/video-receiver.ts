@@ -8,6 +8,10 @@ import { RtpUnwrapper, ticksToUs } from './rtp-time';
 const VIDEO_CLOCK = 90_000;
 /** A decoder this far behind is reset (and waits for a keyframe) rather than shown late. */
 const MAX_DECODE_QUEUE = 30;
+/** While waiting for a keyframe, ask Go for one at most this often (Go repeats its PLI meanwhile anyway). */
+const KEYFRAME_ASK_MS = 1000;
+/** Frames kept for the frame rate figure (a second's worth, with room). */
+const RECENT_MAX = 120;
 
 export interface VideoFigures {
   framesDecoded: number;
@@ -32,9 +36,16 @@ export class VideoReceiver {
    * `shown` is called with the stream once the first frame is on the canvas. `glass` (make bench) gets the
    * latency read from the stamp of each frame drawn.
    */
+  private askedAt = -Infinity;
+
+  /**
+   * `askKeyframe` asks Go for a keyframe of this track (the decoder lost its place: a reset, an error): without
+   * it the picture would stay frozen until the sender happens to send one.
+   */
   constructor(
     private readonly shown: (stream: MediaStream) => void,
     private readonly glass: ((ms: number) => void) | null = null,
+    private readonly askKeyframe: () => void = () => {},
   ) {
     this.canvas = document.createElement('canvas');
     this.ctx2d = this.canvas.getContext('2d');
@@ -44,6 +55,7 @@ export class VideoReceiver {
     if (this.closed) return;
     if (!f.keyframe && (this.needKey || f.gap)) {
       this.needKey = true;
+      this.ask();
       return;
     }
     const dec = this.ensureDecoder();
@@ -105,6 +117,14 @@ export class VideoReceiver {
     if (this.decoder && this.decoder.state !== 'closed') this.decoder.close();
     this.decoder = null;
     this.needKey = true;
+    this.ask();
+  }
+
+  private ask(): void {
+    const now = performance.now();
+    if (this.closed || now - this.askedAt < KEYFRAME_ASK_MS) return;
+    this.askedAt = now;
+    this.askKeyframe();
   }
 
   private draw(frame: VideoFrame): void {
@@ -120,6 +140,7 @@ export class VideoReceiver {
       if (this.glass) this.readStamp(w, h);
       this.framesDecoded++;
       this.recent.push(performance.now());
+      if (this.recent.length > RECENT_MAX) this.recent.shift();
       if (!this.stream) {
         this.stream = this.canvas.captureStream();
         this.shown(this.stream);
