@@ -58,9 +58,11 @@ test-go:
 
 # Short, seeded fuzz runs of what reads the network: the room server's message validation, and the jitter buffer
 # that takes any RTP a peer sends (their seeds are replayed by test-go too).
+# Bounded by a number of inputs, not a duration: a duration that runs out while the fuzzer minimises a new input
+# is reported as a failure ("context deadline exceeded"). About 20 s each here.
 test-fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime 20s ./internal/signal
-	$(GO) test -run '^$$' -fuzz '^FuzzVideoPush$$' -fuzztime 10s ./internal/media/jitter
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime 400000x -fuzzminimizetime 5s ./internal/signal
+	$(GO) test -run '^$$' -fuzz '^FuzzVideoPush$$' -fuzztime 100000x -fuzzminimizetime 5s ./internal/media/jitter
 
 test-frontend: frontend/node_modules/.installed
 	cd frontend && npx vitest run

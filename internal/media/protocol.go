@@ -49,6 +49,7 @@ type request struct {
 	ICEServers  []webrtc.ICEServer         // hello
 	Sources     [nSources]bool             // sources
 	Track       uint16                     // keyframe: the remote track whose decoder needs one
+	err         error                      // why it could not be decoded (answered in turn, see session.readLoop)
 }
 
 // rawRequest is the wire shape; fields are checked by op in decodeRequest.

@@ -113,10 +113,8 @@ func (s *session) readLoop() {
 				return
 			}
 			req, err := decodeRequest(b)
-			if err != nil {
-				s.send(replyErr(req.ID, err))
-				continue
-			}
+			// A malformed request is answered in its turn too: replies come in the order of the requests.
+			req.err = err
 			select {
 			case s.reqs <- req:
 			case <-s.done:
@@ -181,6 +179,10 @@ func (s *session) controlLoop() {
 		case <-s.done:
 			return
 		case req := <-s.reqs:
+			if req.err != nil {
+				s.send(replyErr(req.ID, req.err))
+				continue
+			}
 			if req.Op == "open" {
 				s.open(req.ID, req.Peer)
 				continue
