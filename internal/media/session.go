@@ -249,7 +249,7 @@ func (s *session) handle(req request) (map[string]any, error) {
 		s.mu.Unlock()
 		return nil, nil
 	case "sources":
-		return s.setSources(req.Sources)
+		return s.setSources(req.Sources), nil
 	case "close":
 		s.mu.Lock()
 		p, ok := s.peers[req.Peer]
@@ -328,7 +328,7 @@ func (s *session) open(reqID int64, peerID string) {
 }
 
 // setSources adds or removes each changed source's track on every connection.
-func (s *session) setSources(want [nSources]bool) (map[string]any, error) {
+func (s *session) setSources(want [nSources]bool) map[string]any {
 	s.mu.Lock()
 	peers := make([]*peer, 0, len(s.peers))
 	for _, p := range s.peers {
@@ -356,10 +356,12 @@ func (s *session) setSources(want [nSources]bool) (map[string]any, error) {
 			streams[s.local.track(src).StreamID()] = s.local.kindOf(src)
 		}
 	}
+	// What we send changed for every peer it could: the page needs the stream map that goes with it either way,
+	// so a peer that refused (a closing connection) is logged, not an error for the whole request.
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		s.log.Warn("media bridge: a source change did not apply to every peer", "err", err)
 	}
-	return map[string]any{"streams": streams}, nil
+	return map[string]any{"streams": streams}
 }
 
 // requestKeyframe asks the page for a keyframe of src, once per keyframeCoalesce: one keyframe serves every
