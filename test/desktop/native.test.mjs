@@ -89,6 +89,7 @@ describe('desktop app, native media engine', () => {
       await app.waitLocal((l) => l.screen?.live === true, 'the mock screen live');
       const screen = await guest.waitDecodes(deskId, 'screen');
       sc.note(`guest decodes desk's screen: ${JSON.stringify(screen)}`);
+      await xvfb.screenshot(path.join(RESULTS_DIR, 'app-native-sharing.png'));
       await clickControl(app, guest, 'share-screen');
       await app.waitLocal((l) => l.screen?.live === false, 'the screen no longer captured');
       await until(() => guest.stats(), (st) => !st.some((x) => x.peerId === deskId && x.kind === 'screen'),
