@@ -7,15 +7,10 @@
 # BENCH_GLASS_SECONDS (measured seconds per call, default 20).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
-
-abs() { case $1 in /*) echo "$1" ;; *) echo "$ROOT/$1" ;; esac; }
-PARLEY_APP=$(abs "${PARLEY_APP:-build/bin/parley}")
-PARLEY_SERVER=$(abs "${PARLEY_SERVER:-bin/parley-server}")
-export PARLEY_APP PARLEY_SERVER
 
 NAME=bench-glass
 . scripts/lib/netns.sh
+netns_binaries
 [ -x "$PARLEY_APP" ] || die "$PARLEY_APP not found: run 'make app'"
 [ -x "$PARLEY_SERVER" ] || die "$PARLEY_SERVER not found: run 'make bin/parley-server'"
 netns_check test/desktop ' (run scripts/install-deps.sh)' node unshare ip Xvfb xdotool ffmpeg

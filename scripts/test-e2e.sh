@@ -15,14 +15,11 @@
 # PARLEY_SERVER_ARGS (extra server flags).
 set -uo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$PWD
 
-PARLEY_SERVER=${PARLEY_SERVER:-bin/parley-server}
-case $PARLEY_SERVER in /*) ;; *) PARLEY_SERVER=$ROOT/$PARLEY_SERVER ;; esac
-export PARLEY_SERVER
 
 NAME=test-e2e
 . scripts/lib/netns.sh
+netns_binaries
 [ -x "$PARLEY_SERVER" ] || die "$PARLEY_SERVER not found: run 'make bin/parley-server'"
 netns_check test/e2e '' node ffmpeg unshare ip
 

@@ -135,18 +135,7 @@ func TestBadInput(t *testing.T) {
 
 	// An oversize text frame closes the socket with 1009.
 	p.sendRaw(websocket.TextMessage, []byte(`{"id":1,"op":"hello","x":"`+strings.Repeat("a", maxText)+`"}`))
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		t.Fatal("socket still open after an oversize text frame")
-	}
-	p.mu.Lock()
-	err := p.closeErr
-	p.mu.Unlock()
-	var ce *websocket.CloseError
-	if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
-		t.Errorf("closed with %v, want 1009", err)
-	}
+	p.waitClosedTooBig("an oversize text frame")
 	// A new page connects fine afterwards.
 	dialPage(t, b, "again").must("stats", nil)
 }
@@ -155,17 +144,23 @@ func TestOversizeBinary(t *testing.T) {
 	b := newTestBridge(t)
 	p := dialPage(t, b, "page")
 	p.sendRaw(websocket.BinaryMessage, make([]byte, maxBinary+1))
+	p.waitClosedTooBig("an oversize binary frame")
+}
+
+// waitClosedTooBig waits (bounded) for the bridge to close the socket with 1009 after `what`.
+func (p *page) waitClosedTooBig(what string) {
+	p.t.Helper()
 	select {
 	case <-p.done:
 	case <-time.After(5 * time.Second):
-		t.Fatal("socket still open after an oversize binary frame")
+		p.t.Fatalf("socket still open after %s", what)
 	}
 	p.mu.Lock()
 	err := p.closeErr
 	p.mu.Unlock()
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseMessageTooBig {
-		t.Errorf("closed with %v, want 1009", err)
+		p.t.Errorf("closed with %v after %s, want 1009", err, what)
 	}
 }
 

@@ -1,6 +1,7 @@
 # Shared set-up of the end-to-end suites (scripts/test-e2e.sh, scripts/test-desktop-e2e.sh), sourced by them after
 # `cd` to the repository root with NAME set to the script's name (for messages):
 #
+#   netns_binaries                            # PARLEY_APP, PARLEY_SERVER: absolute, exported
 #   netns_check SUITE_DIR TOOL_HINT TOOL...   # node_modules, Chromium, tools, root (exits 2 with a message)
 #   netns_prepare WORK_PREFIX RESULTS_DIR     # a temp dir (TMPDIR) removed at exit; RESULTS_DIR emptied
 #   netns_args ARG...                         # node options into opts, test files into files (default *.test.mjs)
@@ -12,6 +13,16 @@
 # kills every process left in the namespace. SETUP is sh run in the namespace after lo is up, before node.
 
 die() { echo "$NAME: $*" >&2; exit 2; }
+
+# netns_binaries: PARLEY_APP and PARLEY_SERVER (defaults: this checkout's builds) as absolute paths, exported —
+# the suites run from their own directories.
+netns_binaries() {
+  local root=$PWD
+  abs() { case $1 in /*) echo "$1" ;; *) echo "$root/$1" ;; esac; }
+  PARLEY_APP=$(abs "${PARLEY_APP:-build/bin/parley}")
+  PARLEY_SERVER=$(abs "${PARLEY_SERVER:-bin/parley-server}")
+  export PARLEY_APP PARLEY_SERVER
+}
 
 netns_check() {
   local suite=$1 hint=$2 tool

@@ -269,19 +269,15 @@ export class Server {
 
   async start() {
     if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} not found: run 'make bin/parley-server'`);
-    this.child = spawnLogged(SERVER, ['--addr', `127.0.0.1:${this.port}`], this.log);
-    this.child.stderr.on('data', (c) => this.log.keep(c.toString()));
-    const lines = createInterface({ input: this.child.stdout });
-    let first;
-    lines.on('line', (l) => {
-      if (first === undefined) first = l;
-      this.log.keep(l + '\n');
+    const { child } = await startAnnounced(SERVER, ['--addr', `127.0.0.1:${this.port}`], {
+      keep: (s) => this.log.keep(s),
+      timeout: SERVER_START_TIMEOUT,
+      opts: { detached: true },
+      check: (first) => {
+        if (first.trim() !== `listening on ${this.url}`) throw new Error(`parley-server said ${JSON.stringify(first)}, want "listening on ${this.url}"`);
+      },
     });
-    await until(() => {
-      if (this.child.exitCode !== null) throw new Error(`parley-server exited:\n${this.log.text.slice(-2000)}`);
-      return first;
-    }, (l) => l !== undefined, { timeout: SERVER_START_TIMEOUT, interval: 100, what: 'parley-server to print its address' });
-    if (first.trim() !== `listening on ${this.url}`) throw new Error(`parley-server said ${JSON.stringify(first)}, want "listening on ${this.url}"`);
+    this.child = child;
     return this;
   }
 

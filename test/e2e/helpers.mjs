@@ -4,16 +4,14 @@
 // in test-results/e2e/. Run it through scripts/test-e2e.sh, which gives the suite a network namespace with only
 // loopback (DESIGN.md 3.3).
 import { execFile } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
-  ms, sleep, makeUntil, freePort, makeTempDir, Log, spawnLogged, chromiumArgs as harnessChromiumArgs, launchChromium,
-  closeWithin, recordPageLogs, scenarioTest, timedNote, Bridge as HarnessBridge,
+  ms, sleep, makeUntil, freePort, makeTempDir, Log, chromiumArgs as harnessChromiumArgs, launchChromium,
+  closeWithin, recordPageLogs, scenarioTest, timedNote, startAnnounced, Bridge as HarnessBridge,
 } from '../lib/harness.mjs';
 
 // freePort(): a free TCP port on 127.0.0.1 (bound and released; the server then takes it, and again on restart).
@@ -122,33 +120,22 @@ export class Server {
 
   async startOnce(extra, deadline) {
     this.keep(`--- start ${new Date().toISOString()}: --addr 127.0.0.1:${this.port} ${extra.join(' ')}\n`);
-    const child = spawnLogged(serverPath(), ['--addr', `127.0.0.1:${this.port}`, ...extra], (s) => this.keep(s), {}, '');
-    this.child = child;
-    child.stderr.on('data', (c) => this.keep(c.toString()));
-    const lines = createInterface({ input: child.stdout });
-    let timer;
     try {
-      const first = await Promise.race([
-        once(lines, 'line').then(([l]) => l),
-        child.exited.then(({ code, signal }) => {
-          throw new Error(`parley-server exited (code ${code}, signal ${signal}) before listening:\n${this.log.slice(-3000)}`);
-        }),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`parley-server did not print its address in time:\n${this.log.slice(-3000)}`)),
-            Math.max(0, deadline - Date.now()));
-        }),
-      ]);
-      lines.on('line', (l) => this.keep(l + '\n'));
-      this.keep(first + '\n');
-      if (first.trim() !== `listening on ${this.url}`) {
-        throw new Error(`unexpected first stdout line from parley-server: ${JSON.stringify(first)} (want "listening on ${this.url}")`);
-      }
+      const { child } = await startAnnounced(serverPath(), ['--addr', `127.0.0.1:${this.port}`, ...extra], {
+        keep: (s) => this.keep(s),
+        timeout: Math.max(0, deadline - Date.now()),
+        label: 'parley-server',
+        check: (first) => {
+          if (first.trim() !== `listening on ${this.url}`) {
+            throw new Error(`unexpected first stdout line from parley-server: ${JSON.stringify(first)} (want "listening on ${this.url}")`);
+          }
+        },
+      });
+      this.child = child;
       return this;
     } catch (err) {
-      await this.stop('SIGKILL');
-      throw err;
-    } finally {
-      clearTimeout(timer);
+      // The server's own words (an address in use, a bad flag) are in its log.
+      throw new Error(`${err.message}:\n${this.log.slice(-3000)}`);
     }
   }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/pion/webrtc/v4"
 
+	"github.com/parley-app/parley/internal/media"
 	"github.com/parley-app/parley/internal/signal/signaltest"
 )
 
@@ -103,7 +104,7 @@ type peer struct {
 
 func newPeer(ivf, ogg string) (*peer, error) {
 	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(os.Getenv("PARLEY_ICE_LOOPBACK") == "1")
+	se.SetIncludeLoopbackCandidate(media.LoopbackFromEnv())
 	api, err := newAPI(se)
 	if err != nil {
 		return nil, err
